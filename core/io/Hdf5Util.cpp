@@ -61,6 +61,9 @@ bool isHdf5File(const std::string& path)
 Handle openReadOnly(const std::string& path)
 {
     silenceErrors();
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe)
+        throw inputError(path, "no such file or cannot be read");
     if (!isHdf5File(path))
         throw inputError(path, "not an HDF5 file");
     std::lock_guard<std::recursive_mutex> lock(mutex());
