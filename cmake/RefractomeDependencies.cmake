@@ -21,6 +21,7 @@ refractome_require(ITK libinsighttoolkit5-dev COMPONENTS ITKCommon ITKIOImageBas
                    ITKThresholding ITKConnectedComponents ITKWatersheds ITKLabelMap ITKImageStatistics
                    ITKImageGradient ITKImageIntensity ITKSmoothing ITKDistanceMap ITKMathematicalMorphology)
 refractome_require(Threads libc6-dev)
+refractome_require(nlohmann_json nlohmann-json3-dev)
 
 if(REFRACTOME_WITH_TORCH)
   refractome_require(Torch libtorch-dev)

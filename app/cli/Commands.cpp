@@ -1,0 +1,15 @@
+#include "app/cli/Commands.h"
+
+namespace rfx::cli {
+
+const std::vector<Command>& commands()
+{
+    static const std::vector<Command> list = {
+        {infoSpec, runInfo},
+        {convertSpec, runConvert},
+        {synthSpec, runSynth},
+    };
+    return list;
+}
+
+} // namespace rfx::cli

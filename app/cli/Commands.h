@@ -1,0 +1,25 @@
+#pragma once
+// The subcommands of refractome-cli. Each pairs a spec (usage, options, help) with a runner
+// that calls core algorithms; nothing here holds domain logic.
+#include <vector>
+
+#include "app/cli/CliSupport.h"
+
+namespace rfx::cli {
+
+struct Command {
+    CommandSpec (*spec)();
+    int (*run)(const ParsedArgs&);
+};
+
+CommandSpec infoSpec();
+int runInfo(const ParsedArgs& args);
+CommandSpec convertSpec();
+int runConvert(const ParsedArgs& args);
+CommandSpec synthSpec();
+int runSynth(const ParsedArgs& args);
+
+// All commands in the order --help lists them.
+const std::vector<Command>& commands();
+
+} // namespace rfx::cli

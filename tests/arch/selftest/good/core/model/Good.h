@@ -1,0 +1,2 @@
+#include <vector>
+#include "core/model/Volume.h"

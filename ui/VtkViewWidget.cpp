@@ -1,0 +1,172 @@
+#include "ui/VtkViewWidget.h"
+
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
+#include <QWheelEvent>
+
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkGenericRenderWindowInteractor.h>
+#include <vtkInteractorStyleTrackballCamera.h>
+#include <vtkRendererCollection.h>
+
+namespace rfx::ui {
+
+VtkViewWidget::VtkViewWidget(QWidget* parent) : QOpenGLWidget(parent)
+{
+    window_ = vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();
+    window_->SetMultiSamples(0);
+    interactor_ = vtkSmartPointer<vtkGenericRenderWindowInteractor>::New();
+    interactor_->SetRenderWindow(window_);
+    auto style = vtkSmartPointer<vtkInteractorStyleTrackballCamera>::New();
+    interactor_->SetInteractorStyle(style);
+    // The interactor must not render on its own: rendering happens in paintGL.
+    interactor_->EnableRenderOff();
+    interactor_->Initialize();
+    for (unsigned long ev : {vtkCommand::WindowMakeCurrentEvent, vtkCommand::WindowIsCurrentEvent,
+                             vtkCommand::WindowFrameEvent})
+        window_->AddObserver(ev, this, &VtkViewWidget::onWindowEvent);
+    // Interaction changes the camera: schedule a repaint instead of rendering immediately.
+    interactor_->AddObserver(vtkCommand::RenderEvent, this, &VtkViewWidget::onWindowEvent);
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(false);
+    setMinimumSize(200, 200);
+}
+
+VtkViewWidget::~VtkViewWidget()
+{
+    makeCurrent();
+    window_->Finalize();
+    window_->RemoveAllObservers();
+    doneCurrent();
+}
+
+void VtkViewWidget::onWindowEvent(vtkObject*, unsigned long event, void* data)
+{
+    switch (event) {
+    case vtkCommand::WindowMakeCurrentEvent:
+        // Re-making the context current would re-bind Qt's framebuffer while VTK builds its own
+        // FBOs (garbage frames): only make current when it is not already.
+        if (QOpenGLContext::currentContext() != context())
+            makeCurrent();
+        break;
+    case vtkCommand::WindowIsCurrentEvent:
+        *static_cast<bool*>(data) = QOpenGLContext::currentContext() == context();
+        break;
+    case vtkCommand::WindowFrameEvent:
+        if (!inPaint_)
+            update();
+        break;
+    case vtkCommand::RenderEvent:
+        requestRender();
+        break;
+    default:
+        break;
+    }
+}
+
+vtkGenericOpenGLRenderWindow* VtkViewWidget::renderWindow() const { return window_.Get(); }
+
+void VtkViewWidget::requestRender()
+{
+    renderPending_ = true;
+    update();
+}
+
+void VtkViewWidget::initializeGL()
+{
+    window_->SetOwnContext(0);
+    window_->SetReadyForRendering(true);
+    window_->SetFrameBlitModeToBlitToCurrent();
+    window_->OpenGLInitContext();
+    renderPending_ = true;
+}
+
+void VtkViewWidget::resizeGL(int w, int h)
+{
+    const qreal dpr = devicePixelRatioF();
+    const int pw = static_cast<int>(w * dpr), ph = static_cast<int>(h * dpr);
+    window_->SetSize(pw, ph);
+    interactor_->UpdateSize(pw, ph);
+    renderPending_ = true;
+}
+
+void VtkViewWidget::paintGL()
+{
+    if (inPaint_)
+        return;
+    inPaint_ = true;
+    // Always render: Qt's framebuffer content is not preserved between paints.
+    window_->Render();
+    renderPending_ = false;
+    // Clear alpha so the compositor does not blend the 3D view with what lies beneath.
+    QOpenGLFunctions* f = context()->functions();
+    f->glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
+    f->glClearColor(0, 0, 0, 1);
+    f->glClear(GL_COLOR_BUFFER_BIT);
+    f->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    inPaint_ = false;
+}
+
+void VtkViewWidget::forwardMouse(QMouseEvent* e, unsigned long vtkEvent)
+{
+    const qreal dpr = devicePixelRatioF();
+    const QPointF p = e->position();
+    // VTK's origin is bottom-left; Qt's top-left.
+    interactor_->SetEventInformation(static_cast<int>(p.x() * dpr), static_cast<int>((height() - p.y() - 1) * dpr),
+                                     (e->modifiers() & Qt::ControlModifier) ? 1 : 0,
+                                     (e->modifiers() & Qt::ShiftModifier) ? 1 : 0);
+    interactor_->InvokeEvent(vtkEvent, e);
+}
+
+void VtkViewWidget::mousePressEvent(QMouseEvent* e)
+{
+    switch (e->button()) {
+    case Qt::LeftButton: forwardMouse(e, vtkCommand::LeftButtonPressEvent); break;
+    case Qt::MiddleButton: forwardMouse(e, vtkCommand::MiddleButtonPressEvent); break;
+    case Qt::RightButton: forwardMouse(e, vtkCommand::RightButtonPressEvent); break;
+    default: break;
+    }
+}
+
+void VtkViewWidget::mouseReleaseEvent(QMouseEvent* e)
+{
+    switch (e->button()) {
+    case Qt::LeftButton: forwardMouse(e, vtkCommand::LeftButtonReleaseEvent); break;
+    case Qt::MiddleButton: forwardMouse(e, vtkCommand::MiddleButtonReleaseEvent); break;
+    case Qt::RightButton: forwardMouse(e, vtkCommand::RightButtonReleaseEvent); break;
+    default: break;
+    }
+}
+
+void VtkViewWidget::mouseMoveEvent(QMouseEvent* e)
+{
+    forwardMouse(e, vtkCommand::MouseMoveEvent);
+    requestRender();
+}
+
+void VtkViewWidget::wheelEvent(QWheelEvent* e)
+{
+    const qreal dpr = devicePixelRatioF();
+    const QPointF p = e->position();
+    interactor_->SetEventInformation(static_cast<int>(p.x() * dpr), static_cast<int>((height() - p.y() - 1) * dpr));
+    interactor_->InvokeEvent(e->angleDelta().y() > 0 ? vtkCommand::MouseWheelForwardEvent
+                                                     : vtkCommand::MouseWheelBackwardEvent,
+                             e);
+    requestRender();
+}
+
+void VtkViewWidget::keyPressEvent(QKeyEvent* e)
+{
+    if (e->key() == Qt::Key_R) {
+        if (auto* r = window_->GetRenderers()->GetFirstRenderer())
+            r->ResetCamera();
+        requestRender();
+        return;
+    }
+    QOpenGLWidget::keyPressEvent(e);
+}
+
+} // namespace rfx::ui
