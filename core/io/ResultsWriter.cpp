@@ -50,10 +50,21 @@ h5::Handle ensureGroup(hid_t loc, const std::string& name)
     std::lock_guard<std::recursive_mutex> lock(h5::mutex());
     if (H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0)
         return h5::Handle(H5Gopen2(loc, name.c_str(), H5P_DEFAULT));
-    h5::Handle g(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    // No object timestamps: the same inputs give byte-identical results files.
+    h5::Handle gcpl(H5Pcreate(H5P_GROUP_CREATE));
+    H5Pset_obj_track_times(gcpl, false);
+    h5::Handle g(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT));
     if (!g.valid())
         throw std::runtime_error("HDF5: cannot create group '" + name + "'");
     return g;
+}
+
+// Dataset creation properties without timestamps (see ensureGroup).
+h5::Handle untimedDcpl()
+{
+    h5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    H5Pset_obj_track_times(dcpl, false);
+    return dcpl;
 }
 
 } // namespace
@@ -141,6 +152,7 @@ h5::Handle ResultsWriter::frameDataset(ChannelState& ch, std::size_t frame)
     H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
     H5Pset_shuffle(dcpl);
     H5Pset_deflate(dcpl, 4);
+    H5Pset_obj_track_times(dcpl, false);
     h5::Handle d(H5Dcreate2(ch.group, name.c_str(), fileType(ch.stored), space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
     if (!d.valid())
         throw std::runtime_error(path() + ": cannot create dataset for channel '" + ch.info.name + "'");
@@ -205,7 +217,7 @@ void ResultsWriter::writeTable(const std::string& name, const ResultsTable& tabl
         const auto& col = table.values[c];
         hsize_t n = col.size();
         h5::Handle space(H5Screate_simple(1, &n, nullptr));
-        h5::Handle d(H5Dcreate2(g, table.columns[c].c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+        h5::Handle d(H5Dcreate2(g, table.columns[c].c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, untimedDcpl(),
                                 H5P_DEFAULT));
         if (!d.valid() || (n && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, col.data()) < 0))
             throw std::runtime_error(path() + ": cannot write table '" + name + "'");
@@ -221,7 +233,7 @@ void ResultsWriter::writeTable(const std::string& name, const ResultsTable& tabl
         std::vector<const char*> ptrs;
         for (const auto& s : table.rowLabels)
             ptrs.push_back(s.c_str());
-        h5::Handle d(H5Dcreate2(g, "_row_label", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        h5::Handle d(H5Dcreate2(g, "_row_label", type, space, H5P_DEFAULT, untimedDcpl(), H5P_DEFAULT));
         H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data());
     }
 }
@@ -237,7 +249,7 @@ void ResultsWriter::writeText(const std::string& name, const std::string& text)
     h5::Handle space(H5Screate(H5S_SCALAR));
     if (H5Lexists(docs, name.c_str(), H5P_DEFAULT) > 0)
         H5Ldelete(docs, name.c_str(), H5P_DEFAULT);
-    h5::Handle d(H5Dcreate2(docs, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    h5::Handle d(H5Dcreate2(docs, name.c_str(), type, space, H5P_DEFAULT, untimedDcpl(), H5P_DEFAULT));
     const char* p = text.c_str();
     if (!d.valid() || H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p) < 0)
         throw std::runtime_error(path() + ": cannot write document '" + name + "'");
@@ -256,7 +268,8 @@ void ResultsWriter::commit()
 }
 
 void writeResults(const std::string& path, const Dataset& ds, const std::vector<std::size_t>& channels,
-                  const std::vector<std::size_t>& frames, const ProgressFn& progress, const CancelToken& cancel)
+                  const std::vector<std::size_t>& frames, const ProgressFn& progress, const CancelToken& cancel,
+                  const std::function<void(ResultsWriter&)>& extra)
 {
     std::vector<std::size_t> chans = channels;
     if (chans.empty())
@@ -305,6 +318,9 @@ void writeResults(const std::string& path, const Dataset& ds, const std::vector<
                 progress(double(done) / double(total), "writing " + ds.channel(c).name);
         }
     }
+    if (extra)
+        extra(w);
+    cancel.check();
     w.commit();
 }
 

@@ -4,6 +4,7 @@
 // cancelled run never leaves a half-written result. Frames can be written whole or slab by slab
 // (z ranges) for streaming predictions of large fields of view.
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -68,9 +69,9 @@ private:
 };
 
 // Writes the selected channels and frames of any dataset to a results file.
-// channels empty = all; frames empty = all.
+// channels empty = all; frames empty = all. `extra` may add tables and documents before commit.
 void writeResults(const std::string& path, const Dataset& ds, const std::vector<std::size_t>& channels = {},
                   const std::vector<std::size_t>& frames = {}, const ProgressFn& progress = {},
-                  const CancelToken& cancel = {});
+                  const CancelToken& cancel = {}, const std::function<void(ResultsWriter&)>& extra = {});
 
 } // namespace rfx
