@@ -34,7 +34,7 @@ hid_t memType(VoxelType t)
 
 std::string frameName(std::size_t frame)
 {
-    char buf[16];
+    char buf[32];  // room for any size_t, so the compiler can prove no truncation
     std::snprintf(buf, sizeof buf, "%06zu", frame);
     return buf;
 }
