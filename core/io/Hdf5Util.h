@@ -46,7 +46,7 @@ void silenceErrors();
 // True if the file starts with the HDF5 signature (at offset 0, 512, 1024, ...).
 bool isHdf5File(const std::string& path);
 
-// Opens read-only; InputError "PATH: not an HDF5 file" / "cannot open".
+// Opens read-only; InputError "PATH: no such file or cannot be read" / "not an HDF5 file" / "cannot open".
 Handle openReadOnly(const std::string& path);
 
 bool exists(hid_t loc, const std::string& path);  // each component checked; never throws
