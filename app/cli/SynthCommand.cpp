@@ -233,7 +233,7 @@ CommandSpec synthSpec()
                  {"young", true, "beads: Young's modulus in Pa (default 1000)", "PA"},
                  {"poisson", true, "beads: Poisson ratio (default 0.45)", "NU"},
                  {"forces", true, "beads: number of point forces on the cell (default 8)", "N"},
-                 {"magnitude", true, "beads: force magnitude in pN (default 2000)", "PN"},
+                 {"magnitude", true, "beads: force magnitude in pN (default 8000)", "PN"},
                  {"density", true, "beads: beads per µm³ (default 0.02)", "D"},
                  {"quiet", false, "no progress bar"}};
     s.minPositional = s.maxPositional = 1;
