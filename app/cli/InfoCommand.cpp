@@ -50,8 +50,8 @@ int runInfo(const ParsedArgs& args)
     j["origin_um"] = primary.grid.origin_um;
     j["frames"] = primary.frames();
     j["times_s"] = primary.times_s;
-    nlohmann::json names = nlohmann::json::array();
-    nlohmann::json details = nlohmann::json::array();
+    nlohmann::ordered_json names = nlohmann::ordered_json::array();
+    nlohmann::ordered_json details = nlohmann::ordered_json::array();
     for (std::size_t c = 0; c < ds->channelCount(); ++c) {
         const auto& ch = ds->channel(c);
         names.push_back(ch.name);

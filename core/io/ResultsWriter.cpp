@@ -176,21 +176,30 @@ void ResultsWriter::writeFrame(const std::string& channel, std::size_t frame, co
 
 void ResultsWriter::writeSlab(const std::string& channel, std::size_t frame, std::size_t z0, const Volume& slab)
 {
+    writeBlock(channel, frame, {z0, 0, 0}, slab);
+}
+
+void ResultsWriter::writeBlock(const std::string& channel, std::size_t frame, const std::array<std::size_t, 3>& offset,
+                               const Volume& block)
+{
     auto it = channels_.find(channel);
     if (it == channels_.end())
         throw std::logic_error("ResultsWriter: unknown channel '" + channel + "'");
     ChannelState& ch = it->second;
     const auto& s = ch.info.grid.shape;
-    if (slab.components() != ch.info.components || slab.shape()[1] != s[1] || slab.shape()[2] != s[2] ||
-        z0 + slab.shape()[0] > s[0])
-        throw std::logic_error("ResultsWriter: slab does not fit channel '" + channel + "'");
-    const Volume stored = slab.type() == ch.stored ? Volume() : slab.converted(ch.stored);
-    const Volume& src = slab.type() == ch.stored ? slab : stored;
+    if (block.components() != ch.info.components)
+        throw std::logic_error("ResultsWriter: block components differ from channel '" + channel + "'");
+    for (int a = 0; a < 3; ++a)
+        if (offset[a] + block.shape()[a] > s[a])
+            throw std::logic_error("ResultsWriter: block does not fit channel '" + channel + "'");
+    const Volume stored = block.type() == ch.stored ? Volume() : block.converted(ch.stored);
+    const Volume& src = block.type() == ch.stored ? block : stored;
 
     std::lock_guard<std::recursive_mutex> lock(h5::mutex());
     h5::Handle d = frameDataset(ch, frame);
     const bool vec = ch.info.components > 1;
-    std::vector<hsize_t> start{z0, 0, 0}, count{slab.shape()[0], s[1], s[2]};
+    std::vector<hsize_t> start{offset[0], offset[1], offset[2]};
+    std::vector<hsize_t> count{block.shape()[0], block.shape()[1], block.shape()[2]};
     if (vec) {
         start.push_back(0);
         count.push_back(static_cast<hsize_t>(ch.info.components));

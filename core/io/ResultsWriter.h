@@ -46,6 +46,9 @@ public:
     void writeFrame(const std::string& channel, std::size_t frame, const Volume& volume);
     // Writes z-slices [z0, z0 + slab.shape()[0]) of a frame (creates the frame dataset on first use).
     void writeSlab(const std::string& channel, std::size_t frame, std::size_t z0, const Volume& slab);
+    // Writes a box of a frame whose first voxel lies at `offset` (z, y, x): streaming outputs.
+    void writeBlock(const std::string& channel, std::size_t frame, const std::array<std::size_t, 3>& offset,
+                    const Volume& block);
     void writeTable(const std::string& name, const ResultsTable& table);
     // Stores a free-form text document, e.g. JSON of parameters, under /documents/<name>.
     void writeText(const std::string& name, const std::string& text);

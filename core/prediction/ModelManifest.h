@@ -1,0 +1,37 @@
+#pragma once
+// A model package: a folder with model.json and TorchScript file(s) (schema in docs/models.md).
+// The manifest is validated on load and every file's SHA-256 is checked before any is loaded.
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rfx {
+
+struct ModelFile {
+    std::string path;                  // relative to the package folder
+    std::vector<std::string> outputs;  // channel names, in the network's output order
+};
+
+struct ModelManifest {
+    std::string directory;
+    std::string name;
+    std::string task;  // "fluorescence", "segmentation" or "force"
+    std::vector<ModelFile> files;
+    std::array<double, 3> voxelSize_um{0.2, 0.15, 0.15};  // (z, y, x)
+    std::array<double, 2> clip{1.337, 1.390};             // RI clipped to this range, then scaled to [0, 1]
+    std::array<std::size_t, 3> patch{64, 256, 256};       // (z, y, x)
+    std::map<std::string, std::string> sha256;            // file path -> hex digest
+    std::array<double, 2> outputRange{0.0, 1.0};          // outputs are clamped to this range
+
+    // All output channel names over all files, in order.
+    std::vector<std::string> outputs() const;
+    std::string filePath(const ModelFile& f) const { return directory + "/" + f.path; }
+};
+
+// Reads and validates DIR/model.json. InputError for a missing or invalid manifest.
+ModelManifest loadModelManifest(const std::string& directory);
+// Recomputes every file's SHA-256 and compares; InputError naming the file on mismatch or absence.
+void verifyModelChecksums(const ModelManifest& manifest);
+
+} // namespace rfx
