@@ -8,6 +8,7 @@ const std::vector<Command>& commands()
         {infoSpec, runInfo},
         {convertSpec, runConvert},
         {synthSpec, runSynth},
+        {predictSpec, runPredict},
     };
     return list;
 }

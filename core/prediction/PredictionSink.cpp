@@ -25,3 +25,22 @@ void MemoryPredictionSink::write(std::size_t map, std::size_t y0, const Volume& 
 }
 
 } // namespace rfx
+
+#include "core/prediction/ResultsPredictionSink.h"
+
+namespace rfx {
+
+ChannelInfo predictionChannelInfo(const PredictionMap& map, const Grid& grid, const std::vector<double>& times)
+{
+    ChannelInfo c;
+    c.name = map.name;
+    c.role = map.role;
+    c.derivedFrom = map.derivedFrom;
+    c.unit = map.role == ChannelRole::Probability ? "probability" : "a.u.";
+    c.grid = grid;
+    c.times_s = times;
+    c.display = defaultDisplayFor(map.name, map.role);
+    return c;
+}
+
+} // namespace rfx
