@@ -292,6 +292,8 @@ void addDivision(std::vector<CellModel>& cells, const CellFieldParams& p, const 
     if (p.frames < 2 || !p.division || cells.empty())
         return;
     const int td = p.frames / 2;
+    // Room for both daughters first: push_back must not invalidate the reference to the mother.
+    cells.reserve(cells.size() + 2);
     // Prefer a cell that is not part of a touching pair: the last one placed.
     CellModel& mother = cells.back();
     mother.lastFrame = td - 1;
