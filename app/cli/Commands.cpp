@@ -9,6 +9,8 @@ const std::vector<Command>& commands()
         {convertSpec, runConvert},
         {synthSpec, runSynth},
         {predictSpec, runPredict},
+        {embedSpec, runEmbed},
+        {statsSpec, runStats},
     };
     return list;
 }

@@ -20,6 +20,10 @@ CommandSpec synthSpec();
 int runSynth(const ParsedArgs& args);
 CommandSpec predictSpec();
 int runPredict(const ParsedArgs& args);
+CommandSpec embedSpec();
+int runEmbed(const ParsedArgs& args);
+CommandSpec statsSpec();
+int runStats(const ParsedArgs& args);
 
 // All commands in the order --help lists them.
 const std::vector<Command>& commands();
