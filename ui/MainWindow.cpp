@@ -93,8 +93,12 @@ bool MainWindow::openFile(const QString& path, bool quiet)
     for (std::size_t c = 0; c < dataset_->channelCount(); ++c) {
         const ChannelInfo& ch = dataset_->channel(c);
         auto* item = new QListWidgetItem(QString::fromStdString(ch.name + "  [" + channelRoleName(ch.role) + "]"));
-        const auto& col = ch.display.color;
-        item->setForeground(QColor::fromRgbF(col[0], col[1], col[2]));
+        // Fluorescence channels are listed in their display colour; others in the normal text colour
+        // (white-on-white label channels would be invisible).
+        if (ch.role == ChannelRole::MeasuredFluorescence || ch.role == ChannelRole::PredictedFluorescence) {
+            const auto& col = ch.display.color;
+            item->setForeground(QColor::fromRgbF(col[0], col[1], col[2]));
+        }
         item->setToolTip(QString::fromStdString(ch.unit));
         channels_->addItem(item);
     }
