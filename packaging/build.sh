@@ -7,4 +7,7 @@ export CCACHE_BASEDIR="$root"
 jobs="${REFRACTOME_JOBS:-$(nproc)}"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$build.configure.log" 2>&1 || {
   tail -n 30 "$build.configure.log"; echo "configure failed (full log: $build.configure.log)"; exit 1; }
-cmake --build "$build" -j "$jobs"
+# REFRACTOME_BUILD_TARGETS (space-separated) limits the build to those targets.
+targets=()
+for t in ${REFRACTOME_BUILD_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build "$build" -j "$jobs" "${targets[@]}"

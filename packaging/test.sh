@@ -7,7 +7,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/packaging/build.sh"
 build="${REFRACTOME_BUILD_DIR:-$root/build}"
 fuzz_build="${build}-fuzz"
-CC=clang CXX=clang++ REFRACTOME_BUILD_DIR="$fuzz_build" "$root/packaging/build.sh" \
+CC=clang CXX=clang++ REFRACTOME_BUILD_DIR="$fuzz_build" REFRACTOME_BUILD_TARGETS="fuzz_tcf fuzz_tiff" \
+  "$root/packaging/build.sh" \
   -DREFRACTOME_WITH_GUI=OFF -DREFRACTOME_WITH_TORCH=OFF -DREFRACTOME_FUZZ=ON \
   -DREFRACTOME_FUZZ_SECONDS="${REFRACTOME_FUZZ_SECONDS:-60}"
 run() {
