@@ -11,6 +11,8 @@ const std::vector<Command>& commands()
         {predictSpec, runPredict},
         {embedSpec, runEmbed},
         {statsSpec, runStats},
+        {evaluateSpec, runEvaluate},
+        {stitchSpec, runStitch},
     };
     return list;
 }

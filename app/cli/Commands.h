@@ -24,6 +24,10 @@ CommandSpec embedSpec();
 int runEmbed(const ParsedArgs& args);
 CommandSpec statsSpec();
 int runStats(const ParsedArgs& args);
+CommandSpec evaluateSpec();
+int runEvaluate(const ParsedArgs& args);
+CommandSpec stitchSpec();
+int runStitch(const ParsedArgs& args);
 
 // All commands in the order --help lists them.
 const std::vector<Command>& commands();
