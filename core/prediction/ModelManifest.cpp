@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -92,8 +93,12 @@ ModelManifest loadModelManifest(const std::string& directory)
         for (std::size_t p : m.patch)
             if (p < 4 || p > 1024)
                 throw InputError(path + ": patch sizes must lie in [4, 1024]");
-        if (j.contains("output_range"))
-            m.outputRange = fixedArray<2, double>(j.at("output_range"), "output_range", path);
+        if (j.contains("output_range")) {
+            if (j.at("output_range").is_null())  // unbounded output (e.g. the published RI2FL models)
+                m.outputRange = {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+            else
+                m.outputRange = fixedArray<2, double>(j.at("output_range"), "output_range", path);
+        }
         for (const auto& [file, digest] : j.at("sha256").items())
             m.sha256[file] = digest.get<std::string>();
         for (const auto& f : m.files)

@@ -22,7 +22,7 @@ struct ModelManifest {
     std::array<double, 2> clip{1.337, 1.390};             // RI clipped to this range, then scaled to [0, 1]
     std::array<std::size_t, 3> patch{64, 256, 256};       // (z, y, x)
     std::map<std::string, std::string> sha256;            // file path -> hex digest
-    std::array<double, 2> outputRange{0.0, 1.0};          // outputs are clamped to this range
+    std::array<double, 2> outputRange{0.0, 1.0};          // outputs are clamped to this range (null: unbounded)
 
     // All output channel names over all files, in order.
     std::vector<std::string> outputs() const;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -126,6 +127,12 @@ TEST_CASE("Model manifests are validated with clear messages", "[prediction][man
     CHECK(m.outputs() == std::vector<std::string>{"nucleus", "actin"});
     CHECK(m.patch == std::array<std::size_t, 3>{8, 32, 32});
     CHECK_NOTHROW(verifyModelChecksums(m));
+
+    auto unbounded = good;
+    unbounded["output_range"] = nullptr;
+    write(unbounded);
+    CHECK(std::isinf(loadModelManifest(dir.path()).outputRange[1]));
+    write(good);
 
     std::ofstream(model) << "tampered";
     CHECK_THROWS_WITH(verifyModelChecksums(m), Catch::Contains("checksum mismatch"));
