@@ -8,6 +8,7 @@ const std::vector<Command>& commands()
         {infoSpec, runInfo},
         {convertSpec, runConvert},
         {synthSpec, runSynth},
+        {tfmSpec, runTfm},
         {predictSpec, runPredict},
         {embedSpec, runEmbed},
         {statsSpec, runStats},

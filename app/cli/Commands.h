@@ -18,6 +18,8 @@ CommandSpec convertSpec();
 int runConvert(const ParsedArgs& args);
 CommandSpec synthSpec();
 int runSynth(const ParsedArgs& args);
+CommandSpec tfmSpec();
+int runTfm(const ParsedArgs& args);
 CommandSpec predictSpec();
 int runPredict(const ParsedArgs& args);
 CommandSpec embedSpec();

@@ -1,0 +1,218 @@
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli/Commands.h"
+#include "core/forces/CellMask.h"
+#include "core/forces/TfmOutput.h"
+#include "core/io/AtomicFile.h"
+#include "core/io/DatasetOpener.h"
+#include "core/util/Errors.h"
+
+namespace rfx::cli {
+
+namespace {
+// The channel holding the beads: --channel NAME, else the first measured-fluorescence channel (TCF
+// fluorescence, bead TIFFs), else the first channel. Frame 0.
+VolumePtr loadVolume(const std::string& path, const ParsedArgs& args, bool mask, ChannelRole* role = nullptr)
+{
+    DatasetPtr ds = openDataset(path);
+    int c = -1;
+    if (args.has("channel") && !mask) {
+        c = ds->channelIndex(args.get("channel"));
+        if (c < 0)
+            throw inputError(path, "no channel named '" + args.get("channel") + "'");
+    } else {
+        c = ds->firstChannelWithRole(mask ? ChannelRole::Labels : ChannelRole::MeasuredFluorescence);
+        if (c < 0)
+            c = 0;
+    }
+    const ChannelInfo& ch = ds->channel(static_cast<std::size_t>(c));
+    if (ch.components != 1)
+        throw inputError(path, "channel '" + ch.name + "' is a vector field; expected a scalar volume");
+    if (ch.frames() == 0)
+        throw inputError(path, "channel '" + ch.name + "' has no frames");
+    if (role)
+        *role = ch.role;
+    return ds->frame(static_cast<std::size_t>(c), 0);
+}
+
+VolumePtr withVoxel(VolumePtr v, const std::array<double, 3>& voxel)
+{
+    auto copy = std::make_shared<Volume>(*v);
+    copy->grid().spacing_um = voxel;
+    return copy;
+}
+
+std::string fmt(double v, int precision = 4)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    return buf;
+}
+} // namespace
+
+CommandSpec tfmSpec()
+{
+    CommandSpec s;
+    s.name = "tfm";
+    s.usage = "tfm RELAXED STRESSED -o OUT.h5 --young PA --poisson NU [options]";
+    s.summary = "3D cellular force microscopy: displacements, strain energy and forces from a relaxed/stressed bead pair.";
+    s.details =
+        "Method dvc (classical): digital volume correlation (FFT cross-correlation, windows 2N then N voxels,\n"
+        "  50 % overlap, iterative window offset, normalised median test), then strain, linear elastic (or\n"
+        "  neo-Hookean) stress and force density f = -div(sigma) on the correlation grid (docs/tfm.md).\n"
+        "Inputs: any readable volume (TIFF stack or folder, TCF, results HDF5); the beads are --channel NAME,\n"
+        "  else the first fluorescence channel, else the first channel; frame 0. The voxel size comes from the\n"
+        "  file unless --voxel is given. --mask takes a label/binary volume (non-zero = cell) or a cell\n"
+        "  fluorescence image (Otsu threshold, largest component) and adds tractions on the cell surface.\n"
+        "OUT.h5 holds the channels displacement (µm), quality, strain_energy_density (Pa), force_density\n"
+        "  (pN/µm³), nodal_force (pN) and, with a mask, tractions (Pa), all on the correlation grid, plus the\n"
+        "  table 'summary' and the document 'parameters'. --vectors writes one CSV row per grid node:\n"
+        "  x_um,y_um,z_um,ux_um,uy_um,uz_um,fx_pN,fy_pN,fz_pN,quality (positions from the centre of voxel\n"
+        "  (0,0,0) of RELAXED; forces summed over a region give the force on it). Both files appear together or\n"
+        "  not at all. The summary is printed to stderr.";
+    s.options = {{"output", true, "results file (.h5)", "OUT.h5"},
+                 {"young", true, "Young's modulus of the gel in Pa (> 0)", "PA"},
+                 {"poisson", true, "Poisson ratio of the gel, in (-1, 0.5)", "NU"},
+                 {"voxel", true, "voxel size in µm, overriding the file's", "Z,Y,X"},
+                 {"mask", true, "cell mask or cell image (same shape as the bead volumes)", "MASK"},
+                 {"method", true, "dvc (default) or dl (learned; needs a force model package)", "dvc|dl"},
+                 {"vectors", true, "also write per-node vectors as CSV", "FILE.csv"},
+                 {"window", true, "final correlation window in voxels along the finest axis (default 32)", "N"},
+                 {"channel", true, "channel holding the beads in both inputs", "NAME"},
+                 {"smooth", true, "Gaussian pre-smoothing of the displacement in grid nodes (default 0)", "SIGMA"},
+                 {"neo-hookean", false, "compressible neo-Hookean stress instead of linear elasticity"},
+                 {"quiet", false, "no progress bar"}};
+    s.minPositional = s.maxPositional = 2;
+    return s;
+}
+
+int runTfm(const ParsedArgs& args)
+{
+    const std::string relaxedPath = args.positional[0], stressedPath = args.positional[1];
+    if (!args.has("output"))
+        throw InputError("tfm: missing -o OUT.h5");
+    const std::string out = args.get("output");
+    const std::string ext = std::filesystem::path(out).extension().string();
+    if (ext != ".h5" && ext != ".hdf5")
+        throw InputError(out + ": tfm writes a results HDF5; name it *.h5");
+    checkWritableDestination(out);
+    const std::string vectors = args.get("vectors");
+    if (!vectors.empty())
+        checkWritableDestination(vectors);
+    for (const std::string& o : {out, vectors})
+        for (const std::string& in : {relaxedPath, stressedPath})
+            if (!o.empty() && std::filesystem::absolute(o) == std::filesystem::absolute(in))
+                throw InputError(o + ": output would overwrite an input");
+
+    const std::string method = args.get("method", "dvc");
+    if (method != "dvc" && method != "dl")
+        throw InputError("--method: expected dvc or dl, got '" + method + "'");
+    if (!args.has("young"))
+        throw InputError("tfm: missing --young PA (Young's modulus of the gel)");
+    if (!args.has("poisson"))
+        throw InputError("tfm: missing --poisson NU (Poisson ratio of the gel)");
+    TfmParams params;
+    Material& mat = params.elasticity.material;
+    mat.young_Pa = args.getDouble("young", 0);
+    mat.poisson = args.getDouble("poisson", 0);
+    if (!(mat.young_Pa > 0))
+        throw InputError("--young: Young's modulus must be > 0 Pa");
+    if (!(mat.poisson > -1 && mat.poisson < 0.5))
+        throw InputError("--poisson: Poisson ratio must lie in (-1, 0.5)");
+    const long long window = args.getInt("window", params.dvc.window);
+    if (window < 8 || window > 512)
+        throw InputError("--window: must be between 8 and 512 voxels");
+    params.dvc.window = static_cast<int>(window);
+    params.elasticity.smoothingSigma_nodes = args.getDouble("smooth", 0);
+    if (!(params.elasticity.smoothingSigma_nodes >= 0 && params.elasticity.smoothingSigma_nodes <= 10))
+        throw InputError("--smooth: must be between 0 and 10 grid nodes");
+    params.elasticity.model = args.has("neo-hookean") ? StressModel::NeoHookean : StressModel::LinearElastic;
+    std::array<double, 3> voxel{0, 0, 0};
+    if (args.has("voxel")) {
+        const auto v = args.getDoubles("voxel", 3);
+        for (double d : v)
+            if (!(d > 0 && d < 1000))
+                throw InputError("--voxel: each of Z,Y,X must be a positive size in µm");
+        voxel = {v[0], v[1], v[2]};
+    }
+    if (method == "dl")
+        throw InputError("tfm --method dl: the learned method needs a force model package (not installed)");
+
+    TfmInputs in;
+    in.relaxed = loadVolume(relaxedPath, args, false);
+    in.stressed = loadVolume(stressedPath, args, false);
+    if (in.relaxed->shape() != in.stressed->shape())
+        throw InputError(stressedPath + ": shape differs from " + relaxedPath + " (the volumes must be the same size)");
+    if (args.has("voxel")) {
+        in.relaxed = withVoxel(in.relaxed, voxel);
+        in.stressed = withVoxel(in.stressed, voxel);
+    }
+    if (args.has("mask")) {
+        const std::string maskPath = args.get("mask");
+        ChannelRole role = ChannelRole::Other;
+        VolumePtr raw = loadVolume(maskPath, args, true, &role);
+        if (raw->shape() != in.relaxed->shape())
+            throw inputError(maskPath, "shape differs from the bead volumes");
+        try {
+            Volume m = cellMaskFromImage(*raw, role == ChannelRole::Labels);
+            m.grid() = in.relaxed->grid();
+            in.cellMask = std::make_shared<const Volume>(std::move(m));
+        } catch (const InputError& e) {
+            throw inputError(maskPath, e.what());
+        }
+    }
+
+    InterruptGuard interrupt;
+    ProgressBar bar("tfm", args.has("quiet"));
+    in.params = params;
+    const TfmResult r = runClassicalTfm(in, bar.callback(), interrupt.token());
+
+    const std::array<double, 3>& sp = r.imageGrid.spacing_um;
+    nlohmann::ordered_json j = {
+        {"method", "dvc"},
+        {"relaxed", relaxedPath},
+        {"stressed", stressedPath},
+        {"mask", args.get("mask")},
+        {"voxel_um_zyx", sp},
+        {"young_Pa", mat.young_Pa},
+        {"poisson", mat.poisson},
+        {"stress_model", params.elasticity.model == StressModel::NeoHookean ? "neo_hookean" : "linear_elastic"},
+        {"smoothing_sigma_nodes", params.elasticity.smoothingSigma_nodes},
+        {"window_vox_zyx", r.dvc.window},
+        {"step_vox_zyx", r.dvc.step},
+        {"overlap", params.dvc.overlap},
+        {"coarse_pass", params.dvc.coarsePass},
+        {"max_iterations", params.dvc.maxIterations},
+        {"median_test", {{"epsilon_vox", params.dvc.medianEpsilon_vox}, {"threshold", params.dvc.medianThreshold}}},
+        {"valid_vector_fraction", r.dvc.validFraction},
+        {"inverted_nodes", r.elasticity.invertedNodes}};
+    for (const auto& p : r.dvc.passes)
+        j["passes"].push_back({{"window_vox_zyx", p.window},
+                               {"sweeps", p.sweeps},
+                               {"last_mean_update_vox", p.lastMeanUpdate_vox},
+                               {"replaced_vectors", p.rejected}});
+    TfmOutputRequest req;
+    req.resultsPath = out;
+    req.vectorsCsvPath = vectors;
+    req.source = relaxedPath + " -> " + stressedPath;
+    req.parametersJson = j.dump(2);
+    writeTfmOutputs(req, r);
+    bar.finish();
+
+    const CellForceSummary& s = r.elasticity.summary;
+    std::cerr << "contractility " << fmt(s.contractility_pN) << " pN (towards "
+              << (s.centreFromMask ? "the mask centroid" : "the force epicentre") << "), total |force| "
+              << fmt(s.totalForce_pN) << " pN, strain energy " << fmt(s.strainEnergy_pJ) << " pJ, net force "
+              << fmt(s.netForce_pN.norm()) << " pN (" << fmt(100 * s.netForceRatio, 3) << " % of total), max displacement "
+              << fmt(s.maxDisplacement_um) << " µm, grid " << r.dvc.nodes.shape[2] << "x" << r.dvc.nodes.shape[1] << "x"
+              << r.dvc.nodes.shape[0] << " nodes, " << fmt(100 * r.dvc.validFraction, 3) << " % valid vectors\n";
+    std::cerr << "wrote " << out << (vectors.empty() ? "" : ", " + vectors) << "\n";
+    return kExitOk;
+}
+
+} // namespace rfx::cli

@@ -1,0 +1,303 @@
+#include "core/forces/DisplacementCorrelator.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <thread>
+
+#include "core/forces/FftCorrelator.h"
+#include "core/forces/NodeLayout.h"
+#include "core/forces/OutlierFilter.h"
+#include "core/util/Errors.h"
+
+namespace rfx {
+
+namespace {
+
+struct FloatVolume {
+    std::array<int, 3> n{0, 0, 0};
+    std::vector<float> v;
+    std::size_t index(int z, int y, int x) const { return (static_cast<std::size_t>(z) * n[1] + y) * n[2] + x; }
+};
+
+FloatVolume toFloatVolume(const Volume& vol)
+{
+    FloatVolume f;
+    for (int a = 0; a < 3; ++a)
+        f.n[a] = static_cast<int>(vol.shape()[a]);
+    const Volume c = vol.type() == VoxelType::Float32 ? vol : vol.toFloat();
+    const float* d = c.data<float>();
+    f.v.assign(d, d + c.voxels());
+    return f;
+}
+
+// Runs body() on `threads` threads and waits; rethrows the first exception.
+template <class F> void runOnThreads(int threads, F&& body)
+{
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            try {
+                body();
+            } catch (...) {
+                errors[static_cast<std::size_t>(t)] = std::current_exception();
+            }
+        });
+    for (auto& th : pool)
+        th.join();
+    for (auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+}
+
+void copyWindow(const FloatVolume& f, const NodeLayout& l, int kz, int ky, int kx, float* dst)
+{
+    const int z0 = l.start(0, kz), y0 = l.start(1, ky), x0 = l.start(2, kx);
+    for (int z = 0; z < l.window[0]; ++z)
+        for (int y = 0; y < l.window[1]; ++y) {
+            const float* src = f.v.data() + f.index(z0 + z, y0 + y, x0);
+            std::copy(src, src + l.window[2], dst);
+            dst += l.window[2];
+        }
+}
+
+// The window of `f` at node (kz, ky, kx) translated by offset (z, y, x voxels): trilinear interpolation
+// with the same eight weights for every voxel, edges clamped.
+void copyShiftedWindow(const FloatVolume& f, const NodeLayout& l, int kz, int ky, int kx, const Vec3& offset, float* dst)
+{
+    int base[3];
+    float t[3];
+    const int k[3] = {kz, ky, kx};
+    for (int a = 0; a < 3; ++a) {
+        const double fl = std::floor(offset[a]);
+        base[a] = l.start(a, k[a]) + static_cast<int>(fl);
+        t[a] = static_cast<float>(offset[a] - fl);
+    }
+    auto clampTo = [](int v, int n) { return std::min(std::max(v, 0), n - 1); };
+    std::vector<int> xs0(static_cast<std::size_t>(l.window[2])), xs1(xs0.size());
+    for (int x = 0; x < l.window[2]; ++x) {
+        xs0[static_cast<std::size_t>(x)] = clampTo(base[2] + x, f.n[2]);
+        xs1[static_cast<std::size_t>(x)] = clampTo(base[2] + x + 1, f.n[2]);
+    }
+    for (int z = 0; z < l.window[0]; ++z) {
+        const int z0 = clampTo(base[0] + z, f.n[0]), z1 = clampTo(base[0] + z + 1, f.n[0]);
+        for (int y = 0; y < l.window[1]; ++y) {
+            const int y0 = clampTo(base[1] + y, f.n[1]), y1 = clampTo(base[1] + y + 1, f.n[1]);
+            const float* r00 = f.v.data() + f.index(z0, y0, 0);
+            const float* r01 = f.v.data() + f.index(z0, y1, 0);
+            const float* r10 = f.v.data() + f.index(z1, y0, 0);
+            const float* r11 = f.v.data() + f.index(z1, y1, 0);
+            for (int x = 0; x < l.window[2]; ++x) {
+                const int a = xs0[static_cast<std::size_t>(x)], b = xs1[static_cast<std::size_t>(x)];
+                const float c00 = r00[a] + t[2] * (r00[b] - r00[a]), c01 = r01[a] + t[2] * (r01[b] - r01[a]);
+                const float c10 = r10[a] + t[2] * (r10[b] - r10[a]), c11 = r11[a] + t[2] * (r11[b] - r11[a]);
+                const float c0 = c00 + t[1] * (c01 - c00), c1 = c10 + t[1] * (c11 - c10);
+                *dst++ = c0 + t[0] * (c1 - c0);
+            }
+        }
+    }
+}
+
+struct Sweep {
+    std::vector<Vec3> shift;
+    std::vector<double> quality;
+    std::vector<std::uint8_t> rejected;
+};
+
+// One correlation sweep: the relaxed window at each node against the stressed window offset by the node's
+// current displacement u; the shifts found are the residuals.
+Sweep correlateAll(const FloatVolume& r, const FloatVolume& s, const NodeLayout& l, const std::vector<Vec3>& u,
+                   const FftCorrelator& corr, double minQuality, int threads, const CancelToken& cancel)
+{
+    const std::size_t n = l.nodes();
+    Sweep out;
+    out.shift.assign(n, Vec3{0, 0, 0});
+    out.quality.assign(n, 0.0);
+    out.rejected.assign(n, 1);
+    std::array<int, 3> maxShift{};
+    for (int a = 0; a < 3; ++a)
+        maxShift[a] = std::max(1, l.window[a] / 3);
+    // Nodes are handed out one at a time, so threads of uneven speed stay balanced and a cancel stops
+    // all of them within one window.
+    std::atomic<std::size_t> next{0};
+    runOnThreads(threads, [&] {
+        FftCorrelator::Workspace ws(corr);
+        for (std::size_t i = next++; i < n && !cancel.cancelled(); i = next++) {
+            const int kx = static_cast<int>(i % l.count[2]);
+            const int ky = static_cast<int>((i / l.count[2]) % l.count[1]);
+            const int kz = static_cast<int>(i / (static_cast<std::size_t>(l.count[2]) * l.count[1]));
+            copyWindow(r, l, kz, ky, kx, ws.a());
+            copyShiftedWindow(s, l, kz, ky, kx, u[i], ws.b());
+            const CorrelationPeak p = corr.correlate(ws, maxShift);
+            out.shift[i] = p.shift;
+            out.quality[i] = p.quality;
+            out.rejected[i] = p.valid && p.quality >= minQuality ? 0 : 1;
+        }
+    });
+    cancel.check();
+    return out;
+}
+
+// Rigid drift between the acquisitions (stage drift, gel swelling) that may exceed a window's capture
+// range: one correlation of the whole volumes, both binned 2x2x2 (the shift is needed to ~1 voxel only).
+Vec3 estimateDrift(const FloatVolume& r, const FloatVolume& s)
+{
+    std::array<int, 3> w{};
+    for (int a = 0; a < 3; ++a)
+        w[a] = (r.n[a] / 2) & ~1;
+    if (w[0] < 4 || w[1] < 4 || w[2] < 4)
+        return {0, 0, 0};
+    const FftCorrelator corr(w);
+    FftCorrelator::Workspace ws(corr);
+    auto bin = [&](const FloatVolume& f, float* dst) {
+        for (int z = 0; z < w[0]; ++z)
+            for (int y = 0; y < w[1]; ++y)
+                for (int x = 0; x < w[2]; ++x) {
+                    float sum = 0;
+                    for (int k = 0; k < 8; ++k)
+                        sum += f.v[f.index(2 * z + (k >> 2), 2 * y + ((k >> 1) & 1), 2 * x + (k & 1))];
+                    *dst++ = sum;
+                }
+    };
+    bin(r, ws.a());
+    bin(s, ws.b());
+    const CorrelationPeak p = corr.correlate(ws, {w[0] / 4, w[1] / 4, w[2] / 4});
+    if (!p.valid)
+        return {0, 0, 0};
+    return {2 * std::round(p.shift[0]), 2 * std::round(p.shift[1]), 2 * std::round(p.shift[2])};
+}
+
+std::array<int, 3> windowShape(int window, const std::array<double, 3>& spacing)
+{
+    const double finest = std::min({spacing[0], spacing[1], spacing[2]});
+    std::array<int, 3> w{};
+    for (int a = 0; a < 3; ++a) {
+        const int v = static_cast<int>(std::lround(window * finest / spacing[a] / 2.0)) * 2;
+        w[a] = std::max(8, v);
+    }
+    return w;
+}
+} // namespace
+
+DvcResult correlateVolumes(const DvcInputs& in, const ProgressFn& progress, const CancelToken& cancel)
+{
+    if (!in.relaxed || !in.stressed)
+        throw std::invalid_argument("correlateVolumes: missing volume");
+    const Volume& rel = *in.relaxed;
+    const Volume& str = *in.stressed;
+    const DvcParams& p = in.params;
+    if (rel.shape() != str.shape())
+        throw InputError("relaxed and stressed volumes differ in shape");
+    if (rel.components() != 1 || str.components() != 1)
+        throw InputError("relaxed and stressed volumes must be scalar (one component)");
+    for (std::size_t s : rel.shape())
+        if (s < 8)
+            throw InputError("volume too small for correlation (each axis needs at least 8 voxels)");
+    if (!(p.window >= 8 && p.window <= 512) || !(p.overlap >= 0 && p.overlap < 1) || p.maxIterations < 0)
+        throw InputError("DVC: window must be in [8, 512] voxels, overlap in [0, 1), iterations >= 0");
+
+    const FloatVolume r = toFloatVolume(rel), s = toFloatVolume(str);
+    const Grid& g = rel.grid();
+    const std::array<int, 3> fine = windowShape(p.window, g.spacing_um);
+    std::vector<NodeLayout> passes;
+    if (p.coarsePass) {
+        const std::array<int, 3> coarse{2 * fine[0], 2 * fine[1], 2 * fine[2]};
+        passes.push_back(NodeLayout::make(g.shape, coarse, p.overlap));
+    }
+    passes.push_back(NodeLayout::make(g.shape, fine, p.overlap));
+    if (passes.size() == 2 && passes[0].window == passes[1].window)
+        passes.erase(passes.begin());  // the volume is too small for larger windows
+
+    DvcResult res;
+    OutlierParams op{p.medianEpsilon_vox, p.medianThreshold};
+    const int threads = std::max(1, p.threads);
+    const double sweepsTotal = static_cast<double>(passes.size()) * (p.maxIterations + 1);
+    double sweepsDone = 0;
+    const Vec3 drift = p.removeDrift ? estimateDrift(r, s) : Vec3{0, 0, 0};
+    res.drift_vox = {drift[2], drift[1], drift[0]};
+    NodeLayout prev;
+    std::vector<Vec3> u;
+    Sweep last;
+    for (std::size_t pi = 0; pi < passes.size(); ++pi) {
+        const NodeLayout& l = passes[pi];
+        std::vector<Vec3> next(l.nodes(), drift);
+        if (!u.empty())
+            for (int z = 0; z < l.count[0]; ++z)
+                for (int y = 0; y < l.count[1]; ++y)
+                    for (int x = 0; x < l.count[2]; ++x)
+                        next[l.index(z, y, x)] = prev.interpolate(u, {l.centre(0, z), l.centre(1, y), l.centre(2, x)});
+        u = std::move(next);
+        const FftCorrelator corr(l.window);
+        DvcPassReport report;
+        report.window = l.window;
+        std::size_t peaks = 0;  // windows with a clear correlation peak in the last sweep
+        for (int sweep = 0; sweep <= p.maxIterations; ++sweep) {
+            cancel.check();
+            last = correlateAll(r, s, l, u, corr, p.minQuality, threads, cancel);
+            double sum = 0;
+            std::size_t valid = 0;
+            for (std::size_t i = 0; i < u.size(); ++i) {
+                if (last.rejected[i])
+                    continue;
+                for (int a = 0; a < 3; ++a)
+                    u[i][a] += last.shift[i][a];
+                sum += std::sqrt(last.shift[i][0] * last.shift[i][0] + last.shift[i][1] * last.shift[i][1] +
+                                 last.shift[i][2] * last.shift[i][2]);
+                ++valid;
+            }
+            peaks = valid;
+            flagOutliers(l.count, u, last.rejected, op);
+            if (!replaceRejected(l.count, u, last.rejected))
+                std::fill(u.begin(), u.end(), Vec3{0, 0, 0});
+            report.sweeps = sweep + 1;
+            report.lastMeanUpdate_vox = valid ? sum / valid : 0.0;
+            report.rejected = static_cast<std::size_t>(std::count(last.rejected.begin(), last.rejected.end(), 1));
+            sweepsDone += 1;
+            if (progress)
+                progress(sweepsDone / sweepsTotal, "DVC window " + std::to_string(l.window[2]) + ", sweep " +
+                                                       std::to_string(sweep + 1));
+            if (sweep > 0 && report.lastMeanUpdate_vox < p.convergence_vox)
+                break;
+        }
+        sweepsDone = static_cast<double>(pi + 1) * (p.maxIterations + 1);
+        res.passes.push_back(report);
+        res.validFraction = static_cast<double>(peaks) / static_cast<double>(u.size());
+        if (res.validFraction < p.minValidFraction)
+            throw InputError("the stressed volume does not correlate with the relaxed one (" +
+                             std::to_string(static_cast<int>(std::lround(100 * res.validFraction))) +
+                             " % of windows found a clear correlation peak): no beads, too little contrast, or "
+                             "displacements beyond the window's capture range");
+        prev = l;
+    }
+
+    const NodeLayout& l = prev;
+    res.window = l.window;
+    res.step = l.step;
+    res.nodes.shape = {static_cast<std::size_t>(l.count[0]), static_cast<std::size_t>(l.count[1]),
+                       static_cast<std::size_t>(l.count[2])};
+    for (int a = 0; a < 3; ++a) {
+        res.nodes.spacing_um[a] = l.step[a] * g.spacing_um[a];
+        res.nodes.origin_um[a] = g.origin_um[a] + l.centre(a, 0) * g.spacing_um[a];
+    }
+    res.displacement_um = Volume::zeros<float>(res.nodes, 3);
+    res.displacement_vox = Volume::zeros<float>(res.nodes, 3);
+    res.quality = Volume::zeros<float>(res.nodes);
+    res.rejected = Volume::zeros<std::uint8_t>(res.nodes);
+    float* um = res.displacement_um.data<float>();
+    float* vox = res.displacement_vox.data<float>();
+    for (std::size_t i = 0; i < u.size(); ++i) {
+        for (int c = 0; c < 3; ++c) {  // component c = x, y, z is axis 2 - c
+            vox[3 * i + c] = static_cast<float>(u[i][2 - c]);
+            um[3 * i + c] = static_cast<float>(u[i][2 - c] * g.spacing_um[2 - c]);
+        }
+        res.quality.data<float>()[i] = static_cast<float>(last.quality[i]);
+        res.rejected.data<std::uint8_t>()[i] = last.rejected[i];
+    }
+    if (progress)
+        progress(1.0, "DVC done");
+    return res;
+}
+
+} // namespace rfx

@@ -1,0 +1,13 @@
+# 3D cellular force microscopy (classical): digital volume correlation + elasticity.
+find_library(FFTW3F_LIB fftw3f REQUIRED)
+list(APPEND REFRACTOME_CORE_AREA_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/FftCorrelator.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/NodeLayout.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/OutlierFilter.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/DisplacementCorrelator.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/ElasticityAnalysis.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/CellMask.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/TfmPipeline.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/TfmOutput.cpp
+)
+list(APPEND REFRACTOME_CORE_AREA_LIBS ${FFTW3F_LIB})
