@@ -23,6 +23,29 @@ refractome_require(ITK libinsighttoolkit5-dev COMPONENTS ITKCommon ITKIOImageBas
 refractome_require(Threads libc6-dev)
 refractome_require(nlohmann_json nlohmann-json3-dev)
 
+# FFTW (single precision) for correlation-based registration (stitching, volume correlation).
+find_library(FFTW3F_LIB fftw3f)
+find_path(FFTW3_INCLUDE_DIR fftw3.h)
+if(NOT FFTW3F_LIB OR NOT FFTW3_INCLUDE_DIR)
+  message(FATAL_ERROR "Refractome: FFTW3 (single precision) not found. Install the Debian package 'libfftw3-dev' "
+                      "(or run: sudo packaging/install-deps.sh).")
+endif()
+
+# uwot's header-only UMAP optimiser ships inside the R package (Debian r-cran-uwot, a build
+# dependency only). Boost.Math and hnswlib are header-only in /usr/include.
+find_path(REFRACTOME_UWOT_INCLUDE_DIR uwot/epoch.h PATHS /usr/lib/R/site-library/uwot/include
+          /usr/local/lib/R/site-library/uwot/include)
+if(NOT REFRACTOME_UWOT_INCLUDE_DIR)
+  message(FATAL_ERROR "Refractome: uwot headers not found. Install the Debian package 'r-cran-uwot' "
+                      "(or run: sudo packaging/install-deps.sh).")
+endif()
+find_path(REFRACTOME_HNSWLIB_INCLUDE_DIR hnswlib/hnswlib.h)
+find_path(REFRACTOME_BOOST_MATH_INCLUDE_DIR boost/math/distributions/fisher_f.hpp)
+if(NOT REFRACTOME_HNSWLIB_INCLUDE_DIR OR NOT REFRACTOME_BOOST_MATH_INCLUDE_DIR)
+  message(FATAL_ERROR "Refractome: hnswlib or Boost.Math headers not found. Install the Debian packages "
+                      "'libhnswlib-dev' and 'libboost-math-dev' (or run: sudo packaging/install-deps.sh).")
+endif()
+
 if(REFRACTOME_WITH_TORCH)
   refractome_require(Torch libtorch-dev)
 endif()

@@ -1,5 +1,4 @@
 # 3D cellular force microscopy (classical): digital volume correlation + elasticity.
-find_library(FFTW3F_LIB fftw3f REQUIRED)
 list(APPEND REFRACTOME_CORE_AREA_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/FftCorrelator.cpp
   ${CMAKE_CURRENT_LIST_DIR}/NodeLayout.cpp

@@ -298,6 +298,17 @@ std::vector<hsize_t> datasetDims(hid_t dset)
     return dims;
 }
 
+hid_t nativeType(VoxelType t)
+{
+    switch (t) {
+    case VoxelType::UInt8: return H5T_NATIVE_UINT8;
+    case VoxelType::UInt16: return H5T_NATIVE_UINT16;
+    case VoxelType::Int32: return H5T_NATIVE_INT32;
+    case VoxelType::Float32: return H5T_NATIVE_FLOAT;
+    }
+    return H5T_NATIVE_FLOAT;
+}
+
 namespace {
 herr_t innermost(unsigned n, const H5E_error2_t* err, void* data)
 {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/model/VoxelType.h"
+
 namespace rfx::h5 {
 
 std::recursive_mutex& mutex();
@@ -71,6 +73,9 @@ void writeAttr(hid_t obj, const std::string& name, const std::string& value);
 
 // Dataset dimensions; InputError naming `where` if not a dataset.
 std::vector<hsize_t> datasetDims(hid_t dset);
+
+// In-memory HDF5 type of a voxel type (for H5Dread/H5Dwrite).
+hid_t nativeType(VoxelType t);
 
 // Text of the innermost HDF5 error, for messages such as a missing compression filter.
 std::string lastErrorText();

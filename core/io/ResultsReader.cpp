@@ -29,17 +29,6 @@ VoxelType voxelTypeOf(hid_t dtype, const std::string& where)
     throw InputError(where + ": unsupported voxel type");
 }
 
-hid_t nativeOf(VoxelType t)
-{
-    switch (t) {
-    case VoxelType::UInt8: return H5T_NATIVE_UINT8;
-    case VoxelType::UInt16: return H5T_NATIVE_UINT16;
-    case VoxelType::Int32: return H5T_NATIVE_INT32;
-    case VoxelType::Float32: return H5T_NATIVE_FLOAT;
-    }
-    return H5T_NATIVE_FLOAT;
-}
-
 template <std::size_t N> std::array<double, N> toArray(const std::vector<double>& v, const std::string& where)
 {
     if (v.size() != N)
@@ -72,7 +61,7 @@ public:
         const VoxelType type = voxelTypeOf(dtype, path_ + ": " + dsPath);
         checkAllocatable(info.grid.shape, type, info.components, path_);
         Volume v(info.grid, type, info.components);
-        if (H5Dread(d, nativeOf(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.raw()) < 0)
+        if (H5Dread(d, h5::nativeType(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.raw()) < 0)
             throw inputError(path_, "cannot read '" + dsPath + "' (" + h5::lastErrorText() + ")");
         if (v.nonFiniteCount() && info.role == ChannelRole::RefractiveIndex)
             throw inputError(path_, "channel '" + info.name + "' frame " + std::to_string(t) + " has " +

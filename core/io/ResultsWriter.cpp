@@ -21,17 +21,6 @@ hid_t fileType(VoxelType t)
     return H5T_IEEE_F32LE;
 }
 
-hid_t memType(VoxelType t)
-{
-    switch (t) {
-    case VoxelType::UInt8: return H5T_NATIVE_UINT8;
-    case VoxelType::UInt16: return H5T_NATIVE_UINT16;
-    case VoxelType::Int32: return H5T_NATIVE_INT32;
-    case VoxelType::Float32: return H5T_NATIVE_FLOAT;
-    }
-    return H5T_NATIVE_FLOAT;
-}
-
 std::string frameName(std::size_t frame)
 {
     char buf[32];  // room for any size_t, so the compiler can prove no truncation
@@ -207,7 +196,7 @@ void ResultsWriter::writeBlock(const std::string& channel, std::size_t frame, co
     h5::Handle fspace(H5Dget_space(d));
     H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
     h5::Handle mspace(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
-    if (H5Dwrite(d, memType(ch.stored), mspace, fspace, H5P_DEFAULT, src.raw()) < 0)
+    if (H5Dwrite(d, h5::nativeType(ch.stored), mspace, fspace, H5P_DEFAULT, src.raw()) < 0)
         throw std::runtime_error(path() + ": cannot write channel '" + channel + "' (disk full?)");
 }
 

@@ -1,5 +1,4 @@
 # Registration and stitching of overlapping 3D tiles (phase correlation with FFTW, single precision).
-find_library(FFTW3F_LIB fftw3f REQUIRED)
 list(APPEND REFRACTOME_CORE_AREA_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/TileLayout.cpp
   ${CMAKE_CURRENT_LIST_DIR}/PhaseCorrelation.cpp
