@@ -191,9 +191,11 @@ PredictionReport PatchPredictor::run(const Volume& input, PredictionSink& sink, 
     // Runs every model file on `inputs` ([B,1,pz,py,px]) and returns [B, channels, pz, py, px].
     auto forwardAll = [&](const Tensor& inputs, bool dropout) {
         Tensor all;
+        const bool single = impl_->models.size() == 1;
         const auto B = inputs.shape[0];
         all.shape = {B, static_cast<std::int64_t>(channels), (std::int64_t)pz, (std::int64_t)py, (std::int64_t)px};
-        all.values.assign(static_cast<std::size_t>(B) * channels * patchVoxels, 0.0f);
+        if (!single)
+            all.values.assign(static_cast<std::size_t>(B) * channels * patchVoxels, 0.0f);
         std::size_t c0 = 0;
         for (std::size_t f = 0; f < impl_->models.size(); ++f) {
             auto& model = *impl_->models[f];
@@ -213,6 +215,8 @@ PredictionReport PatchPredictor::run(const Volume& input, PredictionSink& sink, 
                                      std::to_string(expectC) + " channels, patch " + std::to_string(pz) + "x" +
                                      std::to_string(py) + "x" + std::to_string(px) + ")");
             }
+            if (single)
+                return o;  // already [B, channels, ...]: no copy
             for (std::int64_t b = 0; b < B; ++b)
                 for (std::size_t c = 0; c < expectC; ++c)
                     std::copy(o.values.begin() + ((b * expectC + c) * patchVoxels),
@@ -223,42 +227,85 @@ PredictionReport PatchPredictor::run(const Volume& input, PredictionSink& sink, 
         return all;
     };
 
+    // Mirror-index tables per axis over the padded extent: no modulo arithmetic per voxel.
+    std::array<std::vector<std::size_t>, 3> mirror;
+    for (int a = 0; a < 3; ++a) {
+        mirror[a].resize(tiles[a].paddedLength());
+        for (std::size_t i = 0; i < mirror[a].size(); ++i)
+            mirror[a][i] = mirrorIndex((long long)i - (long long)tiles[a].padBefore, n[a]);
+    }
+    const bool plain = transforms.size() == 1 && options_.mc == 0;  // no uncertainty bookkeeping
+    std::vector<float> rowWeight(px);
+
+    // Adds one patch's per-channel values (maps interleaved per channel as in maps_) to the row buffer.
+    auto accumulate = [&](const std::array<std::size_t, 3>& o, std::size_t yRowStart,
+                          const std::function<const float*(std::size_t map)>& mapValues) {
+        for (std::size_t z = 0; z < pz; ++z) {
+            const float wz = tiles[0].weight[z];
+            if (wz == 0.0f)
+                continue;
+            for (std::size_t y = 0; y < py; ++y) {
+                const float wzy = wz * tiles[1].weight[y];
+                if (wzy == 0.0f)
+                    continue;
+                for (std::size_t x = 0; x < px; ++x)
+                    rowWeight[x] = wzy * tiles[2].weight[x];
+                const std::size_t rowBase = ((o[0] + z) * py + (o[1] + y - yRowStart)) * Xp + o[2];
+                const std::size_t pi = (z * py + y) * px;
+                float* wrow = weights.data() + rowBase;
+                for (std::size_t x = 0; x < px; ++x)
+                    wrow[x] += rowWeight[x];
+                for (std::size_t m = 0; m < maps; ++m) {
+                    const float* v = mapValues(m) + pi;
+                    float* arow = acc[m].data() + rowBase;
+                    for (std::size_t x = 0; x < px; ++x)
+                        arow[x] += rowWeight[x] * v[x];
+                }
+            }
+        }
+    };
+
     // Processes a batch of patch origins (padded coordinates) of the current y row.
     auto processBatch = [&](const std::vector<std::array<std::size_t, 3>>& origins, std::size_t yRowStart) {
         const std::size_t B = origins.size();
-        std::vector<float> patches(B * patchVoxels);
+        Tensor tin;
+        tin.shape = {(std::int64_t)B, 1, (std::int64_t)pz, (std::int64_t)py, (std::int64_t)px};
+        tin.values.resize(B * patchVoxels);
+        const float scale = 1.0f / (hi - lo);
         for (std::size_t b = 0; b < B; ++b) {
-            float* p = patches.data() + b * patchVoxels;
+            float* p = tin.values.data() + b * patchVoxels;
+            const std::size_t* xs = mirror[2].data() + origins[b][2];
             for (std::size_t z = 0; z < pz; ++z) {
-                const std::size_t sz = mirrorIndex((long long)(origins[b][0] + z) - (long long)tiles[0].padBefore, n[0]);
+                const std::size_t sz = mirror[0][origins[b][0] + z];
                 for (std::size_t y = 0; y < py; ++y) {
-                    const std::size_t sy =
-                        mirrorIndex((long long)(origins[b][1] + y) - (long long)tiles[1].padBefore, n[1]);
-                    const float* row = in + (sz * n[1] + sy) * n[2];
+                    const float* row = in + (sz * n[1] + mirror[1][origins[b][1] + y]) * n[2];
                     for (std::size_t x = 0; x < px; ++x) {
-                        const std::size_t sx =
-                            mirrorIndex((long long)(origins[b][2] + x) - (long long)tiles[2].padBefore, n[2]);
-                        const float v = std::isfinite(row[sx]) ? row[sx] : lo;
-                        *p++ = (std::clamp(v, lo, hi) - lo) / (hi - lo);
+                        const float v = row[xs[x]];
+                        *p++ = ((std::isfinite(v) ? std::clamp(v, lo, hi) : lo) - lo) * scale;
                     }
                 }
             }
         }
-        // Sums and sums of squares over the TTA transforms and over the MC passes.
+        if (plain) {
+            Tensor o = forwardAll(tin, false);
+            for (float& v : o.values)
+                v = std::clamp(v, outLo, outHi);
+            for (std::size_t b = 0; b < B; ++b)
+                accumulate(origins[b], yRowStart, [&](std::size_t m) { return o.values.data() + (b * channels + m) * patchVoxels; });
+            return;
+        }
+        // Means and standard deviations over the TTA transforms and over the MC passes.
+        const std::vector<float> patches = tin.values;
         const std::size_t vals = B * channels * patchVoxels;
         std::vector<double> sumT(vals, 0.0), sqT(vals, 0.0), sumM, sqM;
-        Tensor tin;
-        tin.shape = {(std::int64_t)B, 1, (std::int64_t)pz, (std::int64_t)py, (std::int64_t)px};
-        tin.values.resize(B * patchVoxels);
         std::vector<float> back(patchVoxels);
         for (int k : transforms) {
-            for (std::size_t b = 0; b < B; ++b) {
-                if (k == 0)
+            for (std::size_t b = 0; b < B; ++b)
+                if (k != 0)
+                    dihedral(patches.data() + b * patchVoxels, tin.values.data() + b * patchVoxels, pz, py, k, false);
+                else
                     std::copy(patches.begin() + b * patchVoxels, patches.begin() + (b + 1) * patchVoxels,
                               tin.values.begin() + b * patchVoxels);
-                else
-                    dihedral(patches.data() + b * patchVoxels, tin.values.data() + b * patchVoxels, pz, py, k, false);
-            }
             Tensor o = forwardAll(tin, false);
             for (std::size_t bc = 0; bc < B * channels; ++bc) {
                 const float* v = o.values.data() + bc * patchVoxels;
@@ -286,46 +333,29 @@ PredictionReport PatchPredictor::run(const Volume& input, PredictionSink& sink, 
                 }
             }
         }
+        // Per patch: the maps of every channel (prediction, data std, model std), then blend.
         const double nT = double(transforms.size()), nM = double(options_.mc);
+        std::vector<float> mapsOfPatch(maps * patchVoxels);
         for (std::size_t b = 0; b < B; ++b) {
-            const auto& o = origins[b];
-            for (std::size_t z = 0; z < pz; ++z) {
-                const float wz = tiles[0].weight[z];
-                if (wz == 0.0f)
-                    continue;
-                for (std::size_t y = 0; y < py; ++y) {
-                    const float wzy = wz * tiles[1].weight[y];
-                    if (wzy == 0.0f)
-                        continue;
-                    const std::size_t rowBase = ((o[0] + z) * py + (o[1] + y - yRowStart)) * Xp + o[2];
-                    for (std::size_t x = 0; x < px; ++x) {
-                        const float w = wzy * tiles[2].weight[x];
-                        if (w == 0.0f)
-                            continue;
-                        const std::size_t pi = (z * py + y) * px + x;
-                        weights[rowBase + x] += w;
-                        for (std::size_t c = 0; c < channels; ++c) {
-                            const std::size_t vi = (b * channels + c) * patchVoxels + pi;
-                            const double meanT = sumT[vi] / nT;
-                            double value = meanT;
-                            std::size_t m = c * mapsPerChannel;
-                            double stdT = 0, meanM = 0, stdM = 0;
-                            if (tta > 1)
-                                stdT = std::sqrt(std::max(0.0, sqT[vi] / nT - meanT * meanT));
-                            if (nM > 0) {
-                                meanM = sumM[vi] / nM;
-                                stdM = std::sqrt(std::max(0.0, sqM[vi] / nM - meanM * meanM));
-                                value = 0.5 * (meanT + meanM);  // the paper's final map: mean of both means
-                            }
-                            acc[m++][rowBase + x] += w * std::clamp(static_cast<float>(value), outLo, outHi);
-                            if (tta > 1)
-                                acc[m++][rowBase + x] += w * static_cast<float>(stdT);
-                            if (nM > 0)
-                                acc[m++][rowBase + x] += w * static_cast<float>(stdM);
-                        }
+            for (std::size_t c = 0; c < channels; ++c) {
+                const std::size_t base = (b * channels + c) * patchVoxels;
+                float* pred = mapsOfPatch.data() + (c * mapsPerChannel) * patchVoxels;
+                float* dataStd = tta > 1 ? pred + patchVoxels : nullptr;
+                float* modelStd = nM > 0 ? pred + (tta > 1 ? 2 : 1) * patchVoxels : nullptr;
+                for (std::size_t i = 0; i < patchVoxels; ++i) {
+                    const double meanT = sumT[base + i] / nT;
+                    double value = meanT;
+                    if (dataStd)
+                        dataStd[i] = static_cast<float>(std::sqrt(std::max(0.0, sqT[base + i] / nT - meanT * meanT)));
+                    if (modelStd) {
+                        const double meanM = sumM[base + i] / nM;
+                        modelStd[i] = static_cast<float>(std::sqrt(std::max(0.0, sqM[base + i] / nM - meanM * meanM)));
+                        value = 0.5 * (meanT + meanM);  // the paper's final map: mean of both means
                     }
+                    pred[i] = std::clamp(static_cast<float>(value), outLo, outHi);
                 }
             }
+            accumulate(origins[b], yRowStart, [&](std::size_t m) { return mapsOfPatch.data() + m * patchVoxels; });
         }
     };
 
