@@ -17,7 +17,13 @@ mkdir -p "$out"
 echo "No display: running the headless demo pipeline into $out"
 "$cli" info "$demo" > "$out/demo_info.json"
 "$cli" convert "$demo" "$out/demo_ri_frame0.tif" --channel ri --frame 0
-"$cli" synth beads -o "$out/demo_beads.h5" --seed 1
+"$cli" predict "$demo" -o "$out/demo_prediction.h5" --frames 0 --tta 2 --quiet
+"$cli" evaluate "$out/demo_prediction.h5" "$demo" --frame 0 > "$out/demo_prediction_scores.txt"
+"$cli" synth beads -o "$out/demo_beads.h5" --seed 1 --quiet
 "$cli" info "$out/demo_beads.h5" > "$out/demo_beads_info.json"
+"$cli" tfm "$out/demo_beads_relaxed.tif" "$out/demo_beads_stressed.tif" -o "$out/demo_forces.h5" \
+  --young 1000 --poisson 0.45 --vectors "$out/demo_force_vectors.csv" --quiet
+echo "Predicted fluorescence vs the synthetic truth (frame 0):"
+cat "$out/demo_prediction_scores.txt"
 echo "Demo outputs:"
 ls -1 "$out" | sed "s|^|  $out/|"
