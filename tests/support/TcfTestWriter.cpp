@@ -238,6 +238,9 @@ private:
         for (int a = 0; a < 3; ++a) {
             n[a] = std::clamp<std::size_t>(s_.tileGrid[a], 1, std::max<std::size_t>(1, s_.shape[a]));
             size[a] = std::max<std::size_t>(1, (s_.shape[a] + n[a] - 1) / n[a]);
+            // Only as many tiles as the volume needs: 4 voxels in "3" tiles of 2 is 2 tiles, never
+            // a tile starting beyond the volume (which the reader rightly refuses).
+            n[a] = std::max<std::size_t>(1, (s_.shape[a] + size[a] - 1) / size[a]);
         }
         // Equal-sized tiles; the last ones reach past the volume, as in real files.
         for (std::size_t i = 0; i < n[0]; ++i)
