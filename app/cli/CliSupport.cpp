@@ -5,11 +5,13 @@
 #include <cctype>
 #include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
 #include <unistd.h>
 
+#include "core/io/AtomicFile.h"
 #include "core/util/Errors.h"
 
 namespace rfx::cli {
@@ -223,6 +225,48 @@ int runGuarded(const std::string& command, const std::function<int()>& body)
         std::cerr << "refractome-cli " << command << ": failed: " << e.what() << "\n";
         return kExitFailure;
     }
+}
+
+std::string requireResultsOutput(const ParsedArgs& args, const std::string& command)
+{
+    if (!args.has("output"))
+        throw InputError(command + ": missing -o OUT.h5");
+    const std::string out = args.get("output");
+    const std::string ext = std::filesystem::path(out).extension().string();
+    if (ext != ".h5" && ext != ".hdf5")
+        throw InputError(out + ": " + command + " writes a results HDF5; name it *.h5");
+    checkWritableDestination(out);
+    return out;
+}
+
+std::vector<std::size_t> parseFrameRange(const std::string& spec, std::size_t count)
+{
+    auto number = [&](const std::string& s, std::size_t fallback) -> std::size_t {
+        if (s.empty())
+            return fallback;
+        try {
+            std::size_t used = 0;
+            long long v = std::stoll(s, &used);
+            if (used == s.size() && v >= 0)
+                return static_cast<std::size_t>(v);
+        } catch (...) {
+        }
+        throw InputError("--frames: expected A:B or A with non-negative integers, got '" + spec + "'");
+    };
+    std::size_t a = 0, b = count;
+    if (const auto colon = spec.find(':'); colon != std::string::npos) {
+        a = number(spec.substr(0, colon), 0);
+        b = std::min(count, number(spec.substr(colon + 1), count));
+    } else {
+        a = number(spec, 0);
+        b = a + 1;
+    }
+    if (a >= b || a >= count)
+        throw InputError("--frames: '" + spec + "' selects no frame of the " + std::to_string(count) + " available");
+    std::vector<std::size_t> frames;
+    for (std::size_t t = a; t < b; ++t)
+        frames.push_back(t);
+    return frames;
 }
 
 } // namespace rfx::cli

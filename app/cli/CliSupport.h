@@ -81,6 +81,14 @@ private:
     CancelToken token_;
 };
 
+// The -o OUT.h5 of a command writing a results file: present, named *.h5 or *.hdf5, and in a
+// writable folder (InputError "<command>: ..." otherwise).
+std::string requireResultsOutput(const ParsedArgs& args, const std::string& command);
+
+// "A:B" (half-open, either side optional) or "A" -> frame indices within [0, count);
+// InputError "--frames: ..." when malformed or selecting nothing.
+std::vector<std::size_t> parseFrameRange(const std::string& spec, std::size_t count);
+
 // Runs a command body, mapping exceptions to one-line messages and exit codes.
 int runGuarded(const std::string& command, const std::function<int()>& body);
 

@@ -14,6 +14,7 @@ const std::vector<Command>& commands()
         {statsSpec, runStats},
         {evaluateSpec, runEvaluate},
         {stitchSpec, runStitch},
+        {segmentSpec, runSegment},
     };
     return list;
 }

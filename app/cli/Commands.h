@@ -30,6 +30,8 @@ CommandSpec evaluateSpec();
 int runEvaluate(const ParsedArgs& args);
 CommandSpec stitchSpec();
 int runStitch(const ParsedArgs& args);
+CommandSpec segmentSpec();
+int runSegment(const ParsedArgs& args);
 
 // All commands in the order --help lists them.
 const std::vector<Command>& commands();

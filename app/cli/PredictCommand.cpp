@@ -19,37 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// "A:B" (half-open, either side optional) or "A" -> frame indices within [0, count).
-std::vector<std::size_t> parseFrames(const std::string& spec, std::size_t count)
-{
-    auto number = [&](const std::string& s, std::size_t fallback) -> std::size_t {
-        if (s.empty())
-            return fallback;
-        try {
-            std::size_t used = 0;
-            long long v = std::stoll(s, &used);
-            if (used == s.size() && v >= 0)
-                return static_cast<std::size_t>(v);
-        } catch (...) {
-        }
-        throw InputError("--frames: expected A:B or A with non-negative integers, got '" + spec + "'");
-    };
-    std::size_t a = 0, b = count;
-    if (const auto colon = spec.find(':'); colon != std::string::npos) {
-        a = number(spec.substr(0, colon), 0);
-        b = std::min(count, number(spec.substr(colon + 1), count));
-    } else {
-        a = number(spec, 0);
-        b = a + 1;
-    }
-    if (a >= b || a >= count)
-        throw InputError("--frames: '" + spec + "' selects no frame of the " + std::to_string(count) + " available");
-    std::vector<std::size_t> frames;
-    for (std::size_t t = a; t < b; ++t)
-        frames.push_back(t);
-    return frames;
-}
-
 // Writes one frame's RI and prediction maps into `w` (channels already declared) as frame `slot`.
 PredictionReport predictFrame(PatchPredictor& predictor, const Dataset& ds, int riChannel, std::size_t t,
                               ResultsWriter& w, std::size_t slot, const ProgressFn& progress, const CancelToken& cancel)
@@ -115,12 +84,7 @@ CommandSpec predictSpec()
 int runPredict(const ParsedArgs& args)
 {
     const std::string in = args.positional[0];
-    if (!args.has("output"))
-        throw InputError("predict: missing -o OUT.h5");
-    const std::string out = args.get("output");
-    if (fs::path(out).extension() != ".h5" && fs::path(out).extension() != ".hdf5")
-        throw InputError(out + ": predict writes a results HDF5; name it *.h5");
-    checkWritableDestination(out);
+    const std::string out = requireResultsOutput(args, "predict");
 
     PredictionOptions opt;
     opt.tta = static_cast<int>(args.getInt("tta", 1));
@@ -139,7 +103,7 @@ int runPredict(const ParsedArgs& args)
         throw inputError(in, "not an RI volume (no refractive-index channel); prediction needs an RI tomogram");
     const ChannelInfo& riInfo = ds->channel(static_cast<std::size_t>(riChannel));
     const std::vector<std::size_t> frames =
-        args.has("frames") ? parseFrames(args.get("frames"), riInfo.frames()) : parseFrames(":", riInfo.frames());
+        args.has("frames") ? parseFrameRange(args.get("frames"), riInfo.frames()) : parseFrameRange(":", riInfo.frames());
     const std::string modelDir = args.has("model") ? args.get("model") : bundledModelDirectory("ri2fl-synthetic");
     ModelManifest manifest = loadModelManifest(modelDir);
     if (manifest.task != "fluorescence" && manifest.task != "segmentation")

@@ -76,13 +76,7 @@ CommandSpec stitchSpec()
 
 int runStitch(const ParsedArgs& args)
 {
-    if (!args.has("output"))
-        throw InputError("stitch: missing -o OUT.h5");
-    const std::string out = args.get("output");
-    const std::string ext = std::filesystem::path(out).extension().string();
-    if (ext != ".h5" && ext != ".hdf5")
-        throw InputError(out + ": stitch writes a results HDF5; name it *.h5");
-    checkWritableDestination(out);
+    const std::string out = requireResultsOutput(args, "stitch");
     if (args.positional.size() < 2)
         throw InputError("stitch: needs at least two tiles");
     for (const auto& tile : args.positional)

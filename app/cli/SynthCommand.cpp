@@ -41,18 +41,6 @@ std::array<double, 3> spacingOption(const ParsedArgs& args, std::array<double, 3
     return {v[0], v[1], v[2]};
 }
 
-std::string requireH5Output(const ParsedArgs& args)
-{
-    if (!args.has("output"))
-        throw InputError("synth: missing -o OUT.h5");
-    const std::string out = args.get("output");
-    const std::string ext = std::filesystem::path(out).extension().string();
-    if (ext != ".h5" && ext != ".hdf5")
-        throw InputError(out + ": synth writes a results HDF5; name it *.h5");
-    checkWritableDestination(out);
-    return out;
-}
-
 // Removes files already produced by a multi-file command when a later step fails.
 class OutputSet {
 public:
@@ -78,7 +66,7 @@ std::string siblingPath(const std::string& h5, const std::string& suffix)
 
 int runCells(const ParsedArgs& args)
 {
-    const std::string out = requireH5Output(args);
+    const std::string out = requireResultsOutput(args, "synth");
     CellFieldParams p;
     p.shape = sizeOption(args, p.shape);
     p.spacing_um = spacingOption(args, p.spacing_um);
@@ -139,7 +127,7 @@ int runCells(const ParsedArgs& args)
 
 int runBeads(const ParsedArgs& args)
 {
-    const std::string out = requireH5Output(args);
+    const std::string out = requireResultsOutput(args, "synth");
     BeadPairParams p;
     p.shape = sizeOption(args, p.shape);
     p.spacing_um = spacingOption(args, p.spacing_um);

@@ -94,13 +94,7 @@ CommandSpec tfmSpec()
 int runTfm(const ParsedArgs& args)
 {
     const std::string relaxedPath = args.positional[0], stressedPath = args.positional[1];
-    if (!args.has("output"))
-        throw InputError("tfm: missing -o OUT.h5");
-    const std::string out = args.get("output");
-    const std::string ext = std::filesystem::path(out).extension().string();
-    if (ext != ".h5" && ext != ".hdf5")
-        throw InputError(out + ": tfm writes a results HDF5; name it *.h5");
-    checkWritableDestination(out);
+    const std::string out = requireResultsOutput(args, "tfm");
     const std::string vectors = args.get("vectors");
     if (!vectors.empty())
         checkWritableDestination(vectors);

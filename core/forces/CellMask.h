@@ -11,7 +11,5 @@ namespace rfx {
 // Throws InputError when the result is empty.
 Volume cellMaskFromImage(const Volume& image, bool treatAsLabels);
 
-// Otsu's threshold over a 256-bin histogram of the finite values.
-double otsuThreshold(const Volume& image);
 
 } // namespace rfx
