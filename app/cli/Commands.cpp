@@ -15,6 +15,7 @@ const std::vector<Command>& commands()
         {evaluateSpec, runEvaluate},
         {stitchSpec, runStitch},
         {segmentSpec, runSegment},
+        {profileSpec, runProfile},
     };
     return list;
 }

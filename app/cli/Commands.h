@@ -32,6 +32,8 @@ CommandSpec stitchSpec();
 int runStitch(const ParsedArgs& args);
 CommandSpec segmentSpec();
 int runSegment(const ParsedArgs& args);
+CommandSpec profileSpec();
+int runProfile(const ParsedArgs& args);
 
 // All commands in the order --help lists them.
 const std::vector<Command>& commands();

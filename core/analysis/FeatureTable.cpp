@@ -17,7 +17,7 @@ namespace rfx {
 const std::vector<std::string>& identifierColumnNames()
 {
     static const std::vector<std::string> names = {"source_file", "file",          "frame",         "time_s",
-                                                   "cell_id",     "track_id",      "condition",     "centroid_x_um",
+                                                   "cell_id",     "track_id",      "parent_id",     "touches_border", "condition", "centroid_x_um",
                                                    "centroid_y_um", "centroid_z_um"};
     return names;
 }

@@ -222,18 +222,29 @@ void ResultsWriter::writeTable(const std::string& name, const ResultsTable& tabl
         h5::writeAttr(d, "unit", table.units[c]);
     }
     h5::writeAttr(g, "columns", joined);
-    if (!table.rowLabels.empty()) {
-        hsize_t n = table.rowLabels.size();
+    auto writeStrings = [&](const std::string& dsName, const std::vector<std::string>& values) {
+        hsize_t n = values.size();
         h5::Handle space(H5Screate_simple(1, &n, nullptr));
         h5::Handle type(H5Tcopy(H5T_C_S1));
         H5Tset_size(type, H5T_VARIABLE);
         H5Tset_cset(type, H5T_CSET_UTF8);
         std::vector<const char*> ptrs;
-        for (const auto& s : table.rowLabels)
+        for (const auto& s : values)
             ptrs.push_back(s.c_str());
-        h5::Handle d(H5Dcreate2(g, "_row_label", type, space, H5P_DEFAULT, untimedDcpl(), H5P_DEFAULT));
-        H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data());
+        h5::Handle d(H5Dcreate2(g, dsName.c_str(), type, space, H5P_DEFAULT, untimedDcpl(), H5P_DEFAULT));
+        if (!d.valid() || (n && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0))
+            throw std::runtime_error(path() + ": cannot write table '" + name + "'");
+    };
+    if (!table.rowLabels.empty())
+        writeStrings("_row_label", table.rowLabels);
+    std::string textNames;
+    for (const auto& [col, values] : table.textColumns) {
+        requireName(col, "column");
+        writeStrings(col, values);
+        textNames += (textNames.empty() ? "" : "\n") + col;
     }
+    if (!textNames.empty())
+        h5::writeAttr(g, "text_columns", textNames);
 }
 
 void ResultsWriter::writeText(const std::string& name, const std::string& text)

@@ -23,6 +23,9 @@ struct ResultsTable {
     std::vector<std::string> units;           // same length as columns (may hold empty strings)
     std::vector<std::vector<double>> values;  // values[column][row]
     std::vector<std::string> rowLabels;       // optional text column (e.g. source file)
+    // Further named text columns (e.g. condition), one entry per row; listed in the group's
+    // "text_columns" attribute.
+    std::vector<std::pair<std::string, std::vector<std::string>>> textColumns;
 };
 
 class ResultsWriter {
