@@ -27,14 +27,21 @@ CommandSpec profileSpec()
     s.options = {{"output", true, "feature table (.csv or .h5)", "OUT"},
                  {"condition", true, "condition name written in every row (default control)", "NAME"},
                  {"exclude-border", false, "leave out cells cut by the lateral field border", ""},
-                 {"otsu", false, "segment with Otsu thresholds (when IN has no labels)", ""}};
-    s.minPositional = 1;
+                 {"otsu", false, "segment with Otsu thresholds (when IN has no labels)", ""},
+                 {"features-markdown", false, "print the feature catalog as a Markdown table and exit", ""}};
+    s.minPositional = 0;
     s.maxPositional = 100000;
     return s;
 }
 
 int runProfile(const ParsedArgs& args)
 {
+    if (args.has("features-markdown")) {
+        std::fputs(featureCatalogMarkdown().c_str(), stdout);
+        return kExitOk;
+    }
+    if (args.positional.empty())
+        throw InputError("profile: needs at least one input file");
     if (!args.has("output"))
         throw InputError("profile: missing -o features.csv");
     const std::string out = args.get("output");

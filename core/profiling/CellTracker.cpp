@@ -97,6 +97,7 @@ std::vector<TrackedCell> CellTracker::addFrame(const Volume& labels)
                 cur[b].track = nextTrack_++;
                 out[b].trackId = cur[b].track;
                 out[b].parentId = previousCells_[a].track;
+                parentOfTrack_[cur[b].track] = out[b].parentId;
                 done[b] = 1;
             }
         }
@@ -105,6 +106,8 @@ std::vector<TrackedCell> CellTracker::addFrame(const Volume& labels)
                 continue;
             cur[b].track = match[b] >= 0 ? previousCells_[static_cast<std::size_t>(match[b])].track : nextTrack_++;
             out[b].trackId = cur[b].track;
+            if (const auto it = parentOfTrack_.find(cur[b].track); it != parentOfTrack_.end())
+                out[b].parentId = it->second;
         }
         previous_ = labels;
         previousCells_ = cur;

@@ -14,7 +14,7 @@ namespace rfx {
 struct TrackedCell {
     int cellId = 0;   // label in its frame
     int trackId = 0;  // stable across frames until a division
-    int parentId = 0; // the mother's track id for daughters of a division, else 0
+    int parentId = 0; // the mother's track id in every frame of a daughter's track, else 0
 };
 
 struct TrackerParams {
@@ -40,6 +40,7 @@ private:
     Volume previous_;
     std::vector<Cell> previousCells_;
     int nextTrack_ = 1;
+    std::map<int, int> parentOfTrack_;
 };
 
 } // namespace rfx

@@ -16,7 +16,7 @@ struct OrganelleSpec {
 // Defaults measured on predicted channels of held-out synthetic fields (the threshold giving the
 // best voxel Dice against the ground-truth masks, rounded; docs/segmentation.md).
 inline constexpr std::array<OrganelleSpec, 5> kOrganelles{{
-    {"nucleus", 0.40, 10.0, "half-maximum of the nucleus stain; nucleoli are added and holes filled"},
+    {"nucleus", 0.40, 3.0, "half-maximum of the nucleus stain; nucleoli are added and holes filled"},
     {"nucleoli", 0.35, 0.05, "small bright bodies: below half-maximum because prediction blurs them"},
     {"membrane", 0.30, 0.0, "thin sheet: a low threshold keeps it connected"},
     {"lipid_droplets", 0.45, 0.02, "near half-maximum of the droplet stain"},
