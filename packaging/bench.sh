@@ -50,3 +50,7 @@ with open(sys.argv[1], "w") as f:
 PY
 /usr/bin/time -f "| embed 4000x65 (read, z-score, UMAP, write) | %e s wall | %U s user |" \
   "$cli" embed "$work/features.csv" -o "$work/umap.csv" --quiet
+echo
+
+echo "## Segmentation + 65 features (refractome_bench_profile, 64x512x512, 10 cells; best of 3)"; echo
+"$build/tests/bench/refractome_bench_profile" --size 64,512,512 --cells 10 --repeat 3
