@@ -1,24 +1,56 @@
 #include "render/VolumeScene.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <vtkActor.h>
+#include <vtkCamera.h>
+#include <vtkCellArray.h>
 #include <vtkColorTransferFunction.h>
+#include <vtkFlyingEdges3D.h>
+#include <vtkGPUVolumeRayCastMapper.h>
 #include <vtkImageData.h>
-#include <vtkOutlineFilter.h>
+#include <vtkOutlineSource.h>
 #include <vtkPiecewiseFunction.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkProperty.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
-#include <vtkSmartVolumeMapper.h>
 #include <vtkVolume.h>
 #include <vtkVolumeProperty.h>
 
 #include "core/model/Volume.h"
+#include "render/ChannelCompositor.h"
+#include "render/Colormaps.h"
 #include "render/ImageDataConversion.h"
+#include "render/SceneAnnotations.h"
 
 namespace rfx::render {
+
+namespace {
+
+const SceneLayer* referenceLayer(const std::vector<SceneLayer>& layers)
+{
+    for (const auto& l : layers)
+        if (l.role == ChannelRole::RefractiveIndex)
+            return &l;
+    return layers.empty() ? nullptr : &layers.front();
+}
+
+std::array<double, 6> gridBounds(const Grid& g)
+{
+    std::array<double, 6> b{};
+    for (int a = 0; a < 3; ++a) {
+        const int vtkAxis = 2 - a;  // core (z, y, x) -> VTK (x, y, z)
+        b[2 * vtkAxis] = g.origin_um[a];
+        b[2 * vtkAxis + 1] = g.origin_um[a] + double(g.shape[a] - 1) * g.spacing_um[a];
+    }
+    return b;
+}
+
+} // namespace
 
 VolumeScene::VolumeScene(vtkRenderWindow* window) : window_(window)
 {
@@ -26,85 +58,248 @@ VolumeScene::VolumeScene(vtkRenderWindow* window) : window_(window)
     renderer_->SetBackground(0.06, 0.06, 0.08);
     renderer_->SetBackgroundAlpha(1.0);  // Qt would blend a transparent background otherwise
     window_->AddRenderer(renderer_);
+
+    volume_ = vtkSmartPointer<vtkVolume>::New();
+    auto property = vtkSmartPointer<vtkVolumeProperty>::New();
+    property->SetInterpolationTypeToLinear();
+    property->ShadeOff();
+    // Colour comes straight from the blended RGBA; opacity from its alpha.
+    property->IndependentComponentsOff();
+    volume_->SetProperty(property);
+    mapper_ = vtkSmartPointer<vtkGPUVolumeRayCastMapper>::New();
+    // Level of detail: coarser rays while the interactor asks for a high update rate.
+    mapper_->SetAutoAdjustSampleDistances(1);
+    mapper_->SetLockSampleDistanceToInputSpacing(0);
+    volume_->SetMapper(mapper_);
+    volume_->VisibilityOff();
+    renderer_->AddVolume(volume_);
+
+    outline_ = vtkSmartPointer<vtkActor>::New();
+    outline_->GetProperty()->SetColor(0.45, 0.45, 0.5);
+    outline_->PickableOff();
+    renderer_->AddActor(outline_);
+    crosshair_ = vtkSmartPointer<vtkActor>::New();
+    crosshair_->GetProperty()->SetColor(1.0, 0.85, 0.1);
+    crosshair_->GetProperty()->SetLineWidth(1.5);
+    crosshair_->GetProperty()->LightingOff();
+    crosshair_->PickableOff();
+    crosshair_->VisibilityOff();
+    renderer_->AddActor(crosshair_);
+    annotations_ = std::make_unique<SceneAnnotations>(window_, renderer_);
 }
 
 VolumeScene::~VolumeScene()
 {
+    annotations_.reset();
     if (window_ && renderer_)
         window_->RemoveRenderer(renderer_);
 }
 
+void VolumeScene::setLayers(const std::vector<SceneLayer>& layers)
+{
+    layers_.clear();
+    for (const auto& l : layers)
+        if (l.style.visible && l.volume && l.volume->components() == 1 && !l.volume->empty())
+            layers_.push_back(l);
+    rebuild();
+}
+
 void VolumeScene::show(const Volume& volume, const ChannelInfo& channel)
 {
-    image_ = toImageData(volume);
-    if (!volume_) {
-        volume_ = vtkSmartPointer<vtkVolume>::New();
-        auto property = vtkSmartPointer<vtkVolumeProperty>::New();
-        property->SetInterpolationTypeToLinear();
-        property->ShadeOff();
-        volume_->SetProperty(property);
-        renderer_->AddVolume(volume_);
+    SceneLayer l;
+    l.name = channel.name;
+    l.role = channel.role;
+    l.volume = std::make_shared<const Volume>(volume);
+    l.style = defaultStyleFor(channel, &volume);
+    l.style.visible = true;
+    setLayers({l});
+}
 
-        outline_ = vtkSmartPointer<vtkActor>::New();
-        outline_->GetProperty()->SetColor(0.6, 0.6, 0.6);
-        renderer_->AddActor(outline_);
+void VolumeScene::rebuild()
+{
+    const SceneLayer* ref = referenceLayer(layers_);
+    std::vector<LegendEntry> legend;
+    for (const auto& l : layers_) {
+        LegendEntry e{l.name, l.style.colormap.empty() ? l.style.color : colormapColor(l.style.colormap, 0.8)};
+        if (l.role == ChannelRole::RefractiveIndex)
+            e.color = {0.85f, 0.85f, 0.85f};
+        legend.push_back(e);
     }
-    auto mapper = vtkSmartPointer<vtkSmartVolumeMapper>::New();
-    mapper->SetInputData(image_);
-    mapper->SetBlendMode(mode_ == RenderMode::MaximumIntensity ? vtkVolumeMapper::MAXIMUM_INTENSITY_BLEND
-                                                               : vtkVolumeMapper::COMPOSITE_BLEND);
-    volume_->SetMapper(mapper);
-
-    auto outline = vtkSmartPointer<vtkOutlineFilter>::New();
-    outline->SetInputData(image_);
+    annotations_->setLegend(legend);
+    hasData_ = ref != nullptr;
+    if (!ref) {
+        volume_->VisibilityOff();
+        for (auto& s : surfaces_)
+            renderer_->RemoveActor(s);
+        surfaces_.clear();
+        return;
+    }
+    bounds_ = gridBounds(ref->volume->grid());
+    auto outline = vtkSmartPointer<vtkOutlineSource>::New();
+    outline->SetBounds(bounds_.data());
     auto outlineMapper = vtkSmartPointer<vtkPolyDataMapper>::New();
     outlineMapper->SetInputConnection(outline->GetOutputPort());
     outline_->SetMapper(outlineMapper);
-
-    double lo = channel.display.windowLow, hi = channel.display.windowHigh;
-    if (!(hi > lo)) {
-        auto r = volume.range();
-        lo = r.first;
-        hi = r.second > r.first ? r.second : r.first + 1.0;
-    }
-    applyTransferFunctions(lo, hi, channel.display);
+    annotations_->setBounds(bounds_);
+    if (mode_ == RenderMode::IsoSurface)
+        buildIsoSurfaces();
+    else
+        buildComposite();
 }
 
-void VolumeScene::applyTransferFunctions(double lo, double hi, const DisplayHints& hints)
+void VolumeScene::buildComposite()
 {
-    auto color = vtkSmartPointer<vtkColorTransferFunction>::New();
+    for (auto& s : surfaces_)
+        renderer_->RemoveActor(s);
+    surfaces_.clear();
+    const SceneLayer* ref = referenceLayer(layers_);
+    std::vector<CompositeLayer> inputs;
+    for (const auto& l : layers_)
+        inputs.push_back({l.volume, l.style, l.fade, l.fadeHigh});
+    ChannelCompositor compositor(std::move(inputs), ref->volume->grid());
+    mapper_->SetInputData(compositor.volume());
+    applyBlendMode();
+    volume_->VisibilityOn();
+}
+
+void VolumeScene::applyBlendMode()
+{
+    const bool mip = mode_ == RenderMode::MaximumIntensity;
+    mapper_->SetBlendMode(mip ? vtkVolumeMapper::MAXIMUM_INTENSITY_BLEND : vtkVolumeMapper::COMPOSITE_BLEND);
     auto opacity = vtkSmartPointer<vtkPiecewiseFunction>::New();
-    const int steps = 16;
-    for (int i = 0; i <= steps; ++i) {
-        const double f = double(i) / steps;
-        const double v = lo + f * (hi - lo);
-        const double g = std::pow(f, hints.gamma > 0 ? hints.gamma : 1.0);
-        if (hints.colormap == "gray" || hints.colormap.empty()) {
-            const auto& c = hints.colormap == "gray" ? std::array<float, 3>{1, 1, 1} : hints.color;
-            color->AddRGBPoint(v, c[0] * g, c[1] * g, c[2] * g);
-        } else {
-            // Simple perceptual ramp for non-single-colour maps (magma-like: black-purple-orange-white).
-            color->AddRGBPoint(v, std::min(1.0, 1.6 * g), std::max(0.0, 1.5 * g - 0.5), std::min(1.0, 0.5 + 0.5 * g) * g);
-        }
-        opacity->AddPoint(v, 0.6 * g * g);
+    opacity->AddPoint(0, 0);
+    opacity->AddPoint(255, mip ? 1.0 : 0.9);
+    vtkVolumeProperty* p = volume_->GetProperty();
+    p->SetScalarOpacity(opacity);
+    // Opacity per µm rather than per sample: the look does not depend on the voxel size.
+    p->SetScalarOpacityUnitDistance(mip ? 1.0 : 1.0 / std::max(density_, 1e-3));
+    // Dependent RGBA still wants a colour function for the first component (unused for colour).
+    auto color = vtkSmartPointer<vtkColorTransferFunction>::New();
+    color->AddRGBPoint(0, 0, 0, 0);
+    color->AddRGBPoint(255, 1, 1, 1);
+    p->SetColor(color);
+}
+
+void VolumeScene::buildIsoSurfaces()
+{
+    volume_->VisibilityOff();
+    for (auto& s : surfaces_)
+        renderer_->RemoveActor(s);
+    surfaces_.clear();
+    for (const auto& l : layers_) {
+        if (l.style.isLabels())
+            continue;
+        const double iso = std::isfinite(l.style.isoValue) ? l.style.isoValue
+                                                             : 0.5 * (l.style.windowLow + l.style.windowHigh);
+        auto contour = vtkSmartPointer<vtkFlyingEdges3D>::New();
+        contour->SetInputData(toImageData(*l.volume));
+        contour->SetValue(0, iso);
+        contour->ComputeNormalsOn();
+        auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+        mapper->SetInputConnection(contour->GetOutputPort());
+        mapper->ScalarVisibilityOff();
+        auto actor = vtkSmartPointer<vtkActor>::New();
+        actor->SetMapper(mapper);
+        const Rgb c = l.style.colormap.empty() ? l.style.color : colormapColor(l.style.colormap, 0.8);
+        actor->GetProperty()->SetColor(c[0], c[1], c[2]);
+        // RI is the cell's outline: translucent so the organelle surfaces inside remain visible.
+        // Other surfaces are half see-through too: a membrane shell would hide everything inside.
+        actor->GetProperty()->SetOpacity(l.role == ChannelRole::RefractiveIndex ? 0.2 * l.style.opacity
+                                                                                 : 0.55 * l.style.opacity);
+        actor->GetProperty()->SetSpecular(0.3);
+        renderer_->AddActor(actor);
+        surfaces_.push_back(actor);
     }
-    volume_->GetProperty()->SetColor(color);
-    volume_->GetProperty()->SetScalarOpacity(opacity);
+    renderer_->SetUseDepthPeeling(1);
 }
 
 void VolumeScene::setMode(RenderMode mode)
 {
+    if (mode == mode_)
+        return;
+    const bool rebuildNeeded = (mode == RenderMode::IsoSurface) != (mode_ == RenderMode::IsoSurface);
     mode_ = mode;
-    if (volume_)
-        if (auto* m = vtkSmartVolumeMapper::SafeDownCast(volume_->GetMapper()))
-            m->SetBlendMode(mode == RenderMode::MaximumIntensity ? vtkVolumeMapper::MAXIMUM_INTENSITY_BLEND
-                                                                  : vtkVolumeMapper::COMPOSITE_BLEND);
+    if (rebuildNeeded && hasData_)
+        rebuild();
+    else
+        applyBlendMode();
 }
+
+void VolumeScene::setDensity(double density)
+{
+    density_ = density;
+    applyBlendMode();
+}
+
+void VolumeScene::setCrosshair(const std::array<double, 3>& p, bool visible)
+{
+    if (!hasData_ || !visible) {
+        crosshair_->VisibilityOff();
+        return;
+    }
+    const auto& b = bounds_;
+    auto points = vtkSmartPointer<vtkPoints>::New();
+    points->InsertNextPoint(b[0], p[1], p[2]);
+    points->InsertNextPoint(b[1], p[1], p[2]);
+    points->InsertNextPoint(p[0], b[2], p[2]);
+    points->InsertNextPoint(p[0], b[3], p[2]);
+    points->InsertNextPoint(p[0], p[1], b[4]);
+    points->InsertNextPoint(p[0], p[1], b[5]);
+    auto lines = vtkSmartPointer<vtkCellArray>::New();
+    for (vtkIdType i = 0; i < 3; ++i) {
+        const vtkIdType ids[2] = {2 * i, 2 * i + 1};
+        lines->InsertNextCell(2, ids);
+    }
+    auto poly = vtkSmartPointer<vtkPolyData>::New();
+    poly->SetPoints(points);
+    poly->SetLines(lines);
+    auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+    mapper->SetInputData(poly);
+    crosshair_->SetMapper(mapper);
+    crosshair_->VisibilityOn();
+}
+
+void VolumeScene::setTimeText(const std::string& text) { annotations_->setTimeText(text); }
+void VolumeScene::setScaleBarVisible(bool on) { annotations_->setScaleBarVisible(on); }
+void VolumeScene::setAxesVisible(bool on) { annotations_->setAxesVisible(on); }
+double VolumeScene::scaleBarLength() const { return annotations_->scaleBarLength(); }
 
 void VolumeScene::resetCamera()
 {
-    renderer_->ResetCamera();
-    renderer_->GetActiveCamera();
+    vtkCamera* cam = renderer_->GetActiveCamera();
+    // Microscopy convention: looking down onto the coverslip, y pointing down the screen,
+    // tilted a little so the depth is visible.
+    cam->SetFocalPoint(0, 0, 0);
+    cam->SetPosition(0, 0, -1);
+    cam->SetViewUp(0, -1, 0);
+    cam->Elevation(-35);
+    cam->Azimuth(20);
+    cam->OrthogonalizeViewUp();
+    if (hasData_)
+        renderer_->ResetCamera(bounds_.data());
+    else
+        renderer_->ResetCamera();
+}
+
+CameraState VolumeScene::camera() const
+{
+    CameraState s;
+    vtkCamera* cam = renderer_->GetActiveCamera();
+    cam->GetPosition(s.position.data());
+    cam->GetFocalPoint(s.focalPoint.data());
+    cam->GetViewUp(s.viewUp.data());
+    s.viewAngle = cam->GetViewAngle();
+    return s;
+}
+
+void VolumeScene::setCamera(const CameraState& s)
+{
+    vtkCamera* cam = renderer_->GetActiveCamera();
+    cam->SetPosition(s.position.data());
+    cam->SetFocalPoint(s.focalPoint.data());
+    cam->SetViewUp(s.viewUp.data());
+    cam->SetViewAngle(s.viewAngle);
+    renderer_->ResetCameraClippingRange();
 }
 
 vtkRenderer* VolumeScene::renderer() const { return renderer_.Get(); }

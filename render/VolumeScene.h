@@ -1,45 +1,87 @@
 #pragma once
-// A 3D scene showing one scalar channel as a volume rendering, with an outline and a scale bar.
-// Receives its render window from outside (Qt widget, offscreen window): no Qt here.
+// The 3D scene: RI plus any number of fluorescence, uncertainty and label layers rendered at
+// once (composite or maximum intensity from one CPU-blended RGBA volume, or iso-surfaces per
+// layer), physical voxel spacing honoured, with scale bar, axes, time, legend and a crosshair
+// cursor linked to the slice views. Receives its render window from outside: no Qt here.
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include <vtkSmartPointer.h>
 
 #include "core/model/Channel.h"
+#include "render/SceneLayer.h"
 
 class vtkRenderWindow;
 class vtkRenderer;
 class vtkVolume;
 class vtkActor;
 class vtkImageData;
+class vtkGPUVolumeRayCastMapper;
 
 namespace rfx {
 class Volume;
 
 namespace render {
 
-enum class RenderMode { Composite, MaximumIntensity };
+class SceneAnnotations;
+
+enum class RenderMode { Composite, MaximumIntensity, IsoSurface };
+
+struct CameraState {
+    std::array<double, 3> position{}, focalPoint{}, viewUp{0, 1, 0};
+    double viewAngle = 30;
+};
 
 class VolumeScene {
 public:
     explicit VolumeScene(vtkRenderWindow* window);
     ~VolumeScene();
 
-    // Shows `volume` with the channel's display hints (window, colour or colormap, gamma).
+    // Shows the visible layers (hidden ones are skipped). The first RI layer, else the first
+    // layer, defines the geometry. Rebuilds the blended volume (hundreds of ms for 7 x 16 M voxels).
+    void setLayers(const std::vector<SceneLayer>& layers);
+    // Convenience: one channel with its display hints.
     void show(const Volume& volume, const ChannelInfo& channel);
     void setMode(RenderMode mode);
+    RenderMode mode() const { return mode_; }
+    // Overall density of the composite rendering (scales every layer's opacity per µm).
+    void setDensity(double density);
+    // Crosshair position in µm (x, y, z), drawn as three lines through the data bounds.
+    void setCrosshair(const std::array<double, 3>& xyz, bool visible);
+    void setTimeText(const std::string& text);
+    void setScaleBarVisible(bool on);
+    void setAxesVisible(bool on);
     void resetCamera();
+    CameraState camera() const;
+    void setCamera(const CameraState& state);
     void render();
     vtkRenderer* renderer() const;
-    bool hasVolume() const { return volume_ != nullptr; }
+    bool hasVolume() const { return hasData_; }
+    // Data bounds in µm (xmin, xmax, ymin, ymax, zmin, zmax); zeros before the first layer.
+    std::array<double, 6> bounds() const { return bounds_; }
+    double scaleBarLength() const;
 
 private:
-    void applyTransferFunctions(double lo, double hi, const DisplayHints& hints);
+    void rebuild();
+    void buildComposite();
+    void buildIsoSurfaces();
+    void applyBlendMode();
 
     vtkRenderWindow* window_;
     vtkSmartPointer<vtkRenderer> renderer_;
     vtkSmartPointer<vtkVolume> volume_;
+    vtkSmartPointer<vtkGPUVolumeRayCastMapper> mapper_;
     vtkSmartPointer<vtkActor> outline_;
-    vtkSmartPointer<vtkImageData> image_;
+    vtkSmartPointer<vtkActor> crosshair_;
+    std::vector<vtkSmartPointer<vtkActor>> surfaces_;
+    std::unique_ptr<SceneAnnotations> annotations_;
+    std::vector<SceneLayer> layers_;
+    std::array<double, 6> bounds_{};
     RenderMode mode_ = RenderMode::Composite;
+    double density_ = 0.3;
+    bool hasData_ = false;
 };
 
 } // namespace render

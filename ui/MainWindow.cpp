@@ -1,24 +1,36 @@
 #include "ui/MainWindow.h"
 
+#include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QLabel>
-#include <QListWidget>
+#include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QSlider>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QVBoxLayout>
-
-#include <vtkGenericOpenGLRenderWindow.h>
+#include <cmath>
 
 #include "core/io/DatasetOpener.h"
-#include "core/util/Errors.h"
-#include "render/VolumeScene.h"
+#include "render/FigureRenderer.h"
+#include "ui/BackgroundJob.h"
+#include "ui/ExtendedDataset.h"
+#include "ui/FramePrefetcher.h"
+#include "ui/JobStatusWidget.h"
+#include "ui/LayerModel.h"
+#include "ui/LayersPanel.h"
+#include "ui/PredictionTask.h"
+#include "ui/Session.h"
+#include "ui/TimeControls.h"
+#include "ui/ViewerWidget.h"
 #include "ui/VtkViewWidget.h"
 
 namespace rfx::ui {
@@ -27,46 +39,129 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle("Refractome");
     setAcceptDrops(true);
-    view_ = new VtkViewWidget(this);
-    setCentralWidget(view_);
-    scene_ = std::make_unique<render::VolumeScene>(view_->renderWindow());
+    layers_ = new LayerModel(this);
+    prefetcher_ = new FramePrefetcher(this);
+    job_ = new BackgroundJob(this);
 
-    auto* dock = new QDockWidget(tr("Channels"), this);
-    dock->setObjectName("channelsDock");
-    auto* panel = new QWidget(dock);
-    auto* layout = new QVBoxLayout(panel);
-    channels_ = new QListWidget(panel);
-    channels_->setObjectName("channelList");
-    channels_->setToolTip(tr("Channels of the open file; select one to show it in 3D"));
-    infoLabel_ = new QLabel(tr("No file open. File > Open or drop a .TCF, TIFF or .h5 file here."), panel);
-    infoLabel_->setWordWrap(true);
-    timeSlider_ = new QSlider(Qt::Horizontal, panel);
-    timeSlider_->setObjectName("timeSlider");
-    timeSlider_->setToolTip(tr("Time frame (Left/Right arrows)"));
-    timeSlider_->setEnabled(false);
-    timeLabel_ = new QLabel(panel);
-    layout->addWidget(channels_);
-    layout->addWidget(timeLabel_);
-    layout->addWidget(timeSlider_);
-    layout->addWidget(infoLabel_);
-    dock->setWidget(panel);
+    auto* central = new QWidget(this);
+    auto* column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    viewer_ = new ViewerWidget(central);
+    time_ = new TimeControls(central);
+    column->addWidget(viewer_, 1);
+    column->addWidget(time_);
+    setCentralWidget(central);
+
+    auto* dock = new QDockWidget(tr("Layers"), this);
+    dock->setObjectName("layersDock");
+    panel_ = new LayersPanel(layers_, [this](int i) { return layerFrame(i); }, dock);
+    dock->setWidget(panel_);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::chooseFile);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
-
-    connect(channels_, &QListWidget::currentRowChanged, this, [this] { showCurrent(); });
-    connect(timeSlider_, &QSlider::valueChanged, this, [this] { showCurrent(); });
-    statusBar()->showMessage(tr("Ready"));
-    resize(1200, 800);
+    statusBar()->addPermanentWidget(new JobStatusWidget(job_, this));
+    refreshTimer_ = new QTimer(this);
+    refreshTimer_->setSingleShot(true);
+    refreshTimer_->setInterval(40);  // coalesces slider drags into one re-blend
+    connect(refreshTimer_, &QTimer::timeout, this, [this] { refreshScene(); });
+    connect(layers_, &LayerModel::styleChanged, this, [this] { scheduleRefresh(); });
+    connect(layers_, &LayerModel::layersReset, this, [this] { scheduleRefresh(); });
+    connect(time_, &TimeControls::frameChanged, this, [this] { onFrameChanged(); });
+    connect(job_, &BackgroundJob::failed, this, [this](const QString& t, const QString& msg) {
+        statusBar()->showMessage(tr("%1 failed: %2").arg(t, msg));
+    });
+    connect(job_, &BackgroundJob::cancelled, this,
+            [this](const QString& t) { statusBar()->showMessage(tr("%1 cancelled; nothing was changed").arg(t)); });
+    buildMenus();
+    statusBar()->showMessage(tr("Ready. File > Open or drop a .TCF, TIFF or .h5 file here."));
+    resize(1400, 900);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    job_->cancel();
+    job_->wait();
+}
 
-int MainWindow::currentChannel() const { return channels_->currentRow(); }
-int MainWindow::currentFrame() const { return timeSlider_->value(); }
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::chooseFile);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    updateRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("&Export Figure (PNG)..."), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::chooseExport);
+    file->addSeparator();
+    file->addAction(tr("&Save Session..."), QKeySequence::Save, this, &MainWindow::chooseSaveSession);
+    file->addAction(tr("&Load Session..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
+                    &MainWindow::chooseLoadSession);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    modeGroup_ = new QActionGroup(this);
+    const struct {
+        const char* text;
+        render::RenderMode mode;
+        Qt::Key key;
+    } modes[] = {{"&Composite volume", render::RenderMode::Composite, Qt::Key_1},
+                 {"&Maximum intensity", render::RenderMode::MaximumIntensity, Qt::Key_2},
+                 {"&Iso-surfaces", render::RenderMode::IsoSurface, Qt::Key_3}};
+    for (const auto& m : modes) {
+        QAction* a = view->addAction(tr(m.text));
+        a->setCheckable(true);
+        a->setShortcut(QKeySequence(m.key));
+        a->setData(static_cast<int>(m.mode));
+        a->setChecked(m.mode == render::RenderMode::Composite);
+        modeGroup_->addAction(a);
+        const render::RenderMode mode = m.mode;
+        connect(a, &QAction::triggered, this, [this, mode] { setRenderMode(mode); });
+    }
+    view->addSeparator();
+    QAction* slices = view->addAction(tr("&Slice Views"));
+    slices->setCheckable(true);
+    slices->setChecked(true);
+    slices->setShortcut(QKeySequence(Qt::Key_S));
+    connect(slices, &QAction::toggled, viewer_, &ViewerWidget::setSlicesVisible);
+    QAction* bar = view->addAction(tr("Scale &Bar and Axes"));
+    bar->setCheckable(true);
+    bar->setChecked(true);
+    connect(bar, &QAction::toggled, this, [this](bool on) {
+        viewer_->scene()->setScaleBarVisible(on);
+        viewer_->scene()->setAxesVisible(on);
+        viewer_->view3D()->requestRender();
+    });
+    view->addAction(tr("&Reset Views"), QKeySequence(Qt::Key_R), viewer_, &ViewerWidget::resetViews);
+    view->addSeparator();
+    view->addAction(tr("&Play / Pause"), QKeySequence(Qt::Key_Space), this,
+                    [this] { time_->setPlaying(!time_->playing()); });
+    view->addAction(tr("&Next Frame"), QKeySequence(Qt::Key_Right), this, [this] { time_->step(1); });
+    view->addAction(tr("Pre&vious Frame"), QKeySequence(Qt::Key_Left), this, [this] { time_->step(-1); });
+
+    QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
+    QAction* predict = analysis->addAction(tr("&Predict Fluorescence (current frame)"), QKeySequence(Qt::CTRL | Qt::Key_P),
+                                           this, [this] { startPrediction(PredictionOptions{}); });
+    predict->setToolTip(tr("RI2FL: predict the six organelle channels from RI in the background"));
+    analysis->addAction(tr("Predict with &Uncertainty (TTA x4, MC x4)"), this, [this] {
+        PredictionOptions o;
+        o.tta = 4;
+        o.mc = 4;
+        startPrediction(o);
+    });
+    analysis->addAction(tr("&Cancel Running Job"), QKeySequence(Qt::Key_Escape), job_, &BackgroundJob::cancel);
+}
+
+VtkViewWidget* MainWindow::view() const { return viewer_->view3D(); }
+int MainWindow::currentFrame() const { return time_->frame(); }
+void MainWindow::setFrame(int frame) { time_->setFrame(frame); }
+
+void MainWindow::setRenderMode(render::RenderMode mode)
+{
+    for (QAction* a : modeGroup_->actions())
+        if (a->data().toInt() == static_cast<int>(mode))
+            a->setChecked(true);
+    viewer_->setMode(mode);
+}
 
 void MainWindow::chooseFile()
 {
@@ -77,70 +172,356 @@ void MainWindow::chooseFile()
         openFile(path);
 }
 
+void MainWindow::addRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value("recentFiles").toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > 10)
+        recent.removeLast();
+    settings.setValue("recentFiles", recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value("recentFiles").toStringList();
+    for (const QString& p : recent)
+        recentMenu_->addAction(QFileInfo(p).fileName(), this, [this, p] { openFile(p); })->setToolTip(p);
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
 bool MainWindow::openFile(const QString& path, bool quiet)
 {
+    DatasetPtr ds;
     try {
-        DatasetPtr ds = openDataset(path.toStdString());
-        dataset_ = ds;
+        ds = openDataset(path.toStdString());
     } catch (const std::exception& e) {
         statusBar()->showMessage(QString::fromStdString(e.what()));
         if (!quiet)
             QMessageBox::warning(this, tr("Cannot open file"), QString::fromStdString(e.what()));
         return false;
     }
-    const QSignalBlocker block1(channels_), block2(timeSlider_);
-    channels_->clear();
-    for (std::size_t c = 0; c < dataset_->channelCount(); ++c) {
-        const ChannelInfo& ch = dataset_->channel(c);
-        auto* item = new QListWidgetItem(QString::fromStdString(ch.name + "  [" + channelRoleName(ch.role) + "]"));
-        // Fluorescence channels are listed in their display colour; others in the normal text colour
-        // (white-on-white label channels would be invisible).
-        if (ch.role == ChannelRole::MeasuredFluorescence || ch.role == ChannelRole::PredictedFluorescence) {
-            const auto& col = ch.display.color;
-            item->setForeground(QColor::fromRgbF(col[0], col[1], col[2]));
-        }
-        item->setToolTip(QString::fromStdString(ch.unit));
-        channels_->addItem(item);
+    job_->cancel();  // a running job belongs to the previous file; its result would be discarded
+    dataset_ = ds;
+    path_ = path;
+    std::size_t longest = 0;
+    for (std::size_t c = 0; c < ds->channelCount(); ++c)
+        if (ds->channel(c).frames() > ds->channel(longest).frames())
+            longest = c;
+    const int ri = ds->firstChannelWithRole(ChannelRole::RefractiveIndex);
+    if (ri >= 0 && ds->channel(static_cast<std::size_t>(ri)).frames() == ds->channel(longest).frames())
+        longest = static_cast<std::size_t>(ri);
+    times_ = ds->channelCount() ? ds->channel(longest).times_s : std::vector<double>{};
+    {
+        const QSignalBlocker block(time_);
+        time_->setTimes(times_);
     }
-    const int ri = dataset_->firstChannelWithRole(ChannelRole::RefractiveIndex);
-    channels_->setCurrentRow(ri >= 0 ? ri : 0);
-    timeSlider_->setRange(0, static_cast<int>(dataset_->frameCount()) - 1);
-    timeSlider_->setValue(0);
-    timeSlider_->setEnabled(dataset_->frameCount() > 1);
-    const ChannelInfo& primary = dataset_->channel(static_cast<std::size_t>(channels_->currentRow()));
-    infoLabel_->setText(tr("%1\n%2 x %3 x %4 voxels (z, y, x)\nvoxel %5 x %6 x %7 µm\n%8 frames")
-                            .arg(QFileInfo(path).fileName())
-                            .arg(primary.grid.shape[0]).arg(primary.grid.shape[1]).arg(primary.grid.shape[2])
-                            .arg(primary.grid.spacing_um[0]).arg(primary.grid.spacing_um[1]).arg(primary.grid.spacing_um[2])
-                            .arg(dataset_->frameCount()));
+    layers_->reset(dataset_, 0);
+    refreshNow();
+    viewer_->resetViews();
     setWindowTitle(QFileInfo(path).fileName() + " - Refractome");
-    showCurrent();
-    scene_->resetCamera();
-    view_->requestRender();
-    statusBar()->showMessage(tr("Opened %1").arg(path));
+    addRecent(QFileInfo(path).absoluteFilePath());
+    const ChannelInfo& primary = ds->channel(longest);
+    statusBar()->showMessage(tr("Opened %1: %2 x %3 x %4 voxels (z, y, x), voxel %5 x %6 x %7 µm, %8 frame(s), %9 layers")
+                                 .arg(QFileInfo(path).fileName())
+                                 .arg(primary.grid.shape[0]).arg(primary.grid.shape[1]).arg(primary.grid.shape[2])
+                                 .arg(primary.grid.spacing_um[0]).arg(primary.grid.spacing_um[1])
+                                 .arg(primary.grid.spacing_um[2])
+                                 .arg(times_.size()).arg(ds->channelCount()));
     return true;
 }
 
-void MainWindow::showCurrent()
+std::optional<std::size_t> MainWindow::frameOf(std::size_t c) const
 {
-    if (!dataset_ || channels_->currentRow() < 0)
-        return;
-    const auto c = static_cast<std::size_t>(channels_->currentRow());
     const ChannelInfo& ch = dataset_->channel(c);
-    const auto t = std::min<std::size_t>(static_cast<std::size_t>(timeSlider_->value()), ch.frames() - 1);
-    timeLabel_->setText(tr("t = %1 s (frame %2 of %3)").arg(ch.times_s[t]).arg(t + 1).arg(ch.frames()));
-    if (ch.components != 1) {
-        statusBar()->showMessage(tr("'%1' is a vector field; arrows are not shown in this view yet").arg(QString::fromStdString(ch.name)));
-        return;
-    }
+    const auto t = static_cast<std::size_t>(std::max(0, time_->frame()));
+    if (ch.frames() == times_.size())
+        return std::min(t, ch.frames() - 1);
+    // Shorter channels (a prediction of one frame) show where their time matches.
+    if (t < times_.size())
+        for (std::size_t f = 0; f < ch.frames(); ++f)
+            if (std::abs(ch.times_s[f] - times_[t]) < 1e-6)
+                return f;
+    return std::nullopt;
+}
+
+VolumePtr MainWindow::layerFrame(int layer) const
+{
+    if (!dataset_ || layer < 0 || layer >= layers_->count())
+        return nullptr;
+    const Layer& l = layers_->layer(layer);
+    const auto f = frameOf(l.channel);
+    if (!f || !l.renderable)
+        return nullptr;
     try {
-        VolumePtr v = dataset_->frame(c, t);
-        scene_->show(*v, ch);
+        return dataset_->frame(l.channel, *f);
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+void MainWindow::scheduleRefresh() { refreshTimer_->start(); }
+
+void MainWindow::refreshNow()
+{
+    refreshTimer_->stop();
+    refreshScene();
+}
+
+void MainWindow::refreshScene()
+{
+    if (!dataset_)
+        return;
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<render::SceneLayer> scene;
+    std::vector<std::size_t> visibleChannels;
+    QString problem;
+    for (int i = 0; i < layers_->count(); ++i) {
+        const Layer& l = layers_->layer(i);
+        if (!l.style.visible || !l.renderable)
+            continue;
+        visibleChannels.push_back(l.channel);
+        render::SceneLayer s;
+        s.name = l.name.toStdString();
+        s.role = l.role;
+        s.style = l.style;
+        try {
+            s.volume = layerFrame(i);
+            if (!s.volume)
+                continue;
+            if (l.style.fadeBy >= 0 && l.style.fadeBy < layers_->count()) {
+                s.fade = layerFrame(l.style.fadeBy);
+                const auto& u = layers_->layer(l.style.fadeBy).style;
+                s.fadeHigh = l.style.fadeHigh > 0 ? l.style.fadeHigh : u.windowHigh;
+            }
+        } catch (const std::exception& e) {
+            problem = QString::fromStdString(e.what());
+            continue;
+        }
+        scene.push_back(std::move(s));
+    }
+    viewer_->setLayers(scene);
+    const int t = time_->frame();
+    if (times_.size() > 1)
+        viewer_->setTimeText(tr("t = %1  (frame %2/%3)")
+                                 .arg(TimeControls::timeText(times_[static_cast<std::size_t>(t)]))
+                                 .arg(t + 1)
+                                 .arg(times_.size()));
+    else
+        viewer_->setTimeText(QString());
+    prefetcher_->request(dataset_, visibleChannels, static_cast<std::size_t>(t));
+    if (!problem.isEmpty())
+        statusBar()->showMessage(problem);
+    else if (!job_->running())
+        statusBar()->showMessage(tr("%1 layer(s) shown, blended in %2 ms").arg(scene.size()).arg(clock.elapsed()), 3000);
+}
+
+void MainWindow::onFrameChanged()
+{
+    // Switching frames must feel immediate: no debounce (the prefetcher has the frames ready).
+    refreshNow();
+    panel_->refreshHistogram();
+}
+
+bool MainWindow::startPrediction(const PredictionOptions& options, const QString& modelDir)
+{
+    if (!dataset_ || job_->running())
+        return false;
+    const int ri = dataset_->firstChannelWithRole(ChannelRole::RefractiveIndex);
+    if (ri < 0) {
+        statusBar()->showMessage(tr("Prediction needs an RI channel; this file has none"));
+        return false;
+    }
+    const auto f = frameOf(static_cast<std::size_t>(ri));
+    if (!f)
+        return false;
+    PredictionSetup setup;
+    try {
+        setup.ri = dataset_->frame(static_cast<std::size_t>(ri), *f);  // the immutable snapshot
     } catch (const std::exception& e) {
         statusBar()->showMessage(QString::fromStdString(e.what()));
+        return false;
+    }
+    setup.frame = *f;
+    setup.time_s = dataset_->channel(static_cast<std::size_t>(ri)).times_s[*f];
+    setup.modelDir = modelDir.toStdString();
+    setup.options = options;
+    for (std::size_t c = 0; c < dataset_->channelCount(); ++c)
+        setup.takenNames.push_back(dataset_->channel(c).name);
+    const DatasetPtr base = dataset_;
+    auto commit = [this, base](const PredictionOutcome& out) {
+        if (dataset_ != base) {
+            statusBar()->showMessage(tr("Prediction finished for a file that is no longer open; discarded"));
+            return;
+        }
+        std::vector<std::vector<VolumePtr>> frames;
+        for (const auto& v : out.volumes)
+            frames.push_back({v});
+        const std::size_t first = base->channelCount();
+        dataset_ = extendDataset(base, out.channels, std::move(frames));
+        layers_->appendChannels(dataset_, first, 0);
+        refreshNow();
+        statusBar()->showMessage(tr("Prediction added %1 layer(s) (%2 patches, %3 s)")
+                                     .arg(out.channels.size())
+                                     .arg(out.report.patches)
+                                     .arg(out.report.totalSeconds, 0, 'f', 1));
+    };
+    return job_->start(tr("Predicting fluorescence"), makePredictionWork(std::move(setup), commit));
+}
+
+bool MainWindow::exportFigure(const QString& path, int width, int height, QString* error)
+{
+    try {
+        render::FigureOptions o;
+        o.width = width;
+        o.height = height;
+        o.mode = viewer_->scene()->mode();
+        o.camera = viewer_->scene()->camera();
+        if (times_.size() > 1)
+            o.timeText = tr("t = %1").arg(TimeControls::timeText(times_[static_cast<std::size_t>(time_->frame())])).toStdString();
+        render::renderFigure(viewer_->layers(), o, path.toStdString());
+        statusBar()->showMessage(tr("Wrote %1 (%2 x %3)").arg(path).arg(width).arg(height));
+        return true;
+    } catch (const std::exception& e) {
+        if (error)
+            *error = QString::fromStdString(e.what());
+        statusBar()->showMessage(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+void MainWindow::chooseExport()
+{
+    if (!dataset_)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export figure"), QString(), tr("PNG image (*.png)"));
+    if (path.isEmpty())
+        return;
+    const QSize def = view()->size() * 2;
+    bool ok = false;
+    const QString size = QInputDialog::getText(this, tr("Figure size"), tr("Width,height in pixels:"), QLineEdit::Normal,
+                                               QString("%1,%2").arg(def.width()).arg(def.height()), &ok);
+    if (!ok)
+        return;
+    const QStringList wh = size.split(',');
+    const int w = wh.value(0).trimmed().toInt(), h = wh.value(1).trimmed().toInt();
+    if (w < 16 || h < 16 || w > 8192 || h > 8192) {
+        QMessageBox::warning(this, tr("Export figure"), tr("Size must be two numbers between 16 and 8192"));
         return;
     }
-    view_->requestRender();
+    QString error;
+    if (!exportFigure(path.endsWith(".png", Qt::CaseInsensitive) ? path : path + ".png", w, h, &error))
+        QMessageBox::warning(this, tr("Export figure"), error);
+}
+
+Session MainWindow::currentSession() const
+{
+    Session s;
+    s.file = path_.isEmpty() ? QString() : QFileInfo(path_).absoluteFilePath();
+    s.frame = time_->frame();
+    s.mode = viewer_->scene()->mode();
+    s.fps = time_->framesPerSecond();
+    s.slicesVisible = viewer_->slicesVisible();
+    s.crosshair = viewer_->crosshair();
+    s.camera = viewer_->scene()->camera();
+    for (int i = 0; i < layers_->count(); ++i)
+        s.layers[layers_->layer(i).name] = layers_->layer(i).style;
+    s.windowState = saveState();
+    s.windowGeometry = saveGeometry();
+    return s;
+}
+
+bool MainWindow::saveSession(const QString& path, QString* error)
+{
+    try {
+        currentSession().save(path);
+        statusBar()->showMessage(tr("Saved session %1").arg(path));
+        return true;
+    } catch (const std::exception& e) {
+        if (error)
+            *error = QString::fromStdString(e.what());
+        statusBar()->showMessage(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+void MainWindow::applySession(const Session& s)
+{
+    for (int i = 0; i < layers_->count(); ++i) {
+        auto it = s.layers.find(layers_->layer(i).name);
+        if (it != s.layers.end())
+            layers_->setStyle(i, it->second);
+    }
+    time_->setFramesPerSecond(s.fps);
+    time_->setFrame(std::clamp(s.frame, 0, std::max(0, static_cast<int>(times_.size()) - 1)));
+    setRenderMode(s.mode);
+    viewer_->setSlicesVisible(s.slicesVisible);
+    if (!s.windowState.isEmpty())
+        restoreState(s.windowState);
+    refreshNow();
+    if (s.crosshair)
+        viewer_->setCrosshair(*s.crosshair);
+    if (s.camera)
+        viewer_->scene()->setCamera(*s.camera);
+    view()->requestRender();
+}
+
+bool MainWindow::loadSession(const QString& path, QString* error)
+{
+    try {
+        const Session s = Session::load(path);
+        if (!s.file.isEmpty() && QFileInfo(s.file).absoluteFilePath() != QFileInfo(path_).absoluteFilePath() &&
+            !openFile(s.file, true))
+            throw std::runtime_error(s.file.toStdString() + ": the session's file cannot be opened");
+        applySession(s);
+        statusBar()->showMessage(tr("Loaded session %1").arg(path));
+        return true;
+    } catch (const std::exception& e) {
+        if (error)
+            *error = QString::fromStdString(e.what());
+        statusBar()->showMessage(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+void MainWindow::chooseSaveSession()
+{
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save session"), QString(), tr("Refractome session (*.json)"));
+    QString error;
+    if (!path.isEmpty() && !saveSession(path, &error))
+        QMessageBox::warning(this, tr("Save session"), error);
+}
+
+void MainWindow::chooseLoadSession()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Load session"), QString(), tr("Refractome session (*.json)"));
+    QString error;
+    if (!path.isEmpty() && !loadSession(path, &error))
+        QMessageBox::warning(this, tr("Load session"), error);
+}
+
+void MainWindow::closeEvent(QCloseEvent* e)
+{
+    if (job_->running()) {
+        const auto answer = QMessageBox::question(
+            this, tr("A job is running"),
+            tr("%1 is still running. Cancel it and close? Its result will be lost.").arg(job_->title()),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            e->ignore();
+            return;
+        }
+        job_->cancel();
+        job_->wait();
+    }
+    time_->setPlaying(false);
+    e->accept();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* e)

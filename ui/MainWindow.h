@@ -1,22 +1,30 @@
 #pragma once
-// The main window: File > Open (also drag and drop and the command line), a channel list,
-// a time slider and the 3D view. Holds the open dataset only as a shared, immutable handle.
+// The main window: File > Open (also drag and drop, recent files and the command line), the
+// layers panel, the 3D view with the three linked slice views, time-lapse controls, background
+// prediction with progress and Cancel, figure export and sessions. Holds the open dataset only
+// as a shared, immutable handle; display settings live in the LayerModel.
 #include <QMainWindow>
 #include <memory>
+#include <optional>
 
 #include "core/model/Dataset.h"
+#include "core/prediction/PatchPredictor.h"
+#include "render/VolumeScene.h"
 
-class QListWidget;
-class QSlider;
-class QLabel;
-
-namespace rfx::render {
-class VolumeScene;
-}
+class QActionGroup;
+class QMenu;
+class QTimer;
 
 namespace rfx::ui {
 
 class VtkViewWidget;
+class ViewerWidget;
+class LayerModel;
+class LayersPanel;
+class TimeControls;
+class FramePrefetcher;
+class BackgroundJob;
+struct Session;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -28,25 +36,61 @@ public:
     // (unless quiet) and returns false.
     bool openFile(const QString& path, bool quiet = false);
     DatasetPtr dataset() const { return dataset_; }
-    int currentChannel() const;
     int currentFrame() const;
-    VtkViewWidget* view() const { return view_; }
+    void setFrame(int frame);
+    VtkViewWidget* view() const;  // the 3D view
+    ViewerWidget* viewer() const { return viewer_; }
+    LayerModel* layers() const { return layers_; }
+    LayersPanel* layersPanel() const { return panel_; }
+    TimeControls* timeControls() const { return time_; }
+    BackgroundJob* job() const { return job_; }
+    FramePrefetcher* prefetcher() const { return prefetcher_; }
+    void setRenderMode(render::RenderMode mode);
+
+    // Predicts fluorescence from the current RI frame on a worker thread; false when no RI or a
+    // job already runs. modelDir empty: the bundled model.
+    bool startPrediction(const PredictionOptions& options, const QString& modelDir = {});
+    // Writes the 3D view (current camera, layers, mode, annotations) as PNG at width x height.
+    bool exportFigure(const QString& path, int width, int height, QString* error = nullptr);
+    bool saveSession(const QString& path, QString* error = nullptr);
+    bool loadSession(const QString& path, QString* error = nullptr);
+    // Rebuilds the scene now instead of after the debounce (tests, exports).
+    void refreshNow();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* e) override;
     void dropEvent(QDropEvent* e) override;
+    void closeEvent(QCloseEvent* e) override;
 
 private:
-    void showCurrent();
+    void buildMenus();
     void chooseFile();
+    void chooseExport();
+    void chooseSaveSession();
+    void chooseLoadSession();
+    void addRecent(const QString& path);
+    void updateRecentMenu();
+    void scheduleRefresh();
+    void refreshScene();
+    void onFrameChanged();
+    // Frame of channel c showing the current time; nullopt when the channel has no such frame.
+    std::optional<std::size_t> frameOf(std::size_t channel) const;
+    VolumePtr layerFrame(int layer) const;
+    Session currentSession() const;
+    void applySession(const Session& s);
 
-    VtkViewWidget* view_ = nullptr;
-    QListWidget* channels_ = nullptr;
-    QSlider* timeSlider_ = nullptr;
-    QLabel* timeLabel_ = nullptr;
-    QLabel* infoLabel_ = nullptr;
-    std::unique_ptr<render::VolumeScene> scene_;
+    ViewerWidget* viewer_ = nullptr;
+    LayerModel* layers_ = nullptr;
+    LayersPanel* panel_ = nullptr;
+    TimeControls* time_ = nullptr;
+    FramePrefetcher* prefetcher_ = nullptr;
+    BackgroundJob* job_ = nullptr;
+    QTimer* refreshTimer_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QActionGroup* modeGroup_ = nullptr;
     DatasetPtr dataset_;
+    std::vector<double> times_;  // of the longest channel: what the time slider steps through
+    QString path_;
 };
 
 } // namespace rfx::ui

@@ -9,6 +9,7 @@
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
+#include <vtkInteractorStyleImage.h>
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkRendererCollection.h>
 
@@ -91,6 +92,7 @@ void VtkViewWidget::resizeGL(int w, int h)
     window_->SetSize(pw, ph);
     interactor_->UpdateSize(pw, ph);
     renderPending_ = true;
+    Q_EMIT resized();
 }
 
 void VtkViewWidget::paintGL()
@@ -110,12 +112,24 @@ void VtkViewWidget::paintGL()
     inPaint_ = false;
 }
 
+void VtkViewWidget::useSliceInteraction()
+{
+    sliceMode_ = true;
+    auto style = vtkSmartPointer<vtkInteractorStyleImage>::New();
+    interactor_->SetInteractorStyle(style);
+}
+
+QPoint VtkViewWidget::vtkPosition(const QPointF& p) const
+{
+    // VTK's origin is bottom-left; Qt's top-left.
+    const qreal dpr = devicePixelRatioF();
+    return {static_cast<int>(p.x() * dpr), static_cast<int>((height() - p.y() - 1) * dpr)};
+}
+
 void VtkViewWidget::forwardMouse(QMouseEvent* e, unsigned long vtkEvent)
 {
-    const qreal dpr = devicePixelRatioF();
-    const QPointF p = e->position();
-    // VTK's origin is bottom-left; Qt's top-left.
-    interactor_->SetEventInformation(static_cast<int>(p.x() * dpr), static_cast<int>((height() - p.y() - 1) * dpr),
+    const QPoint v = vtkPosition(e->position());
+    interactor_->SetEventInformation(v.x(), v.y(),
                                      (e->modifiers() & Qt::ControlModifier) ? 1 : 0,
                                      (e->modifiers() & Qt::ShiftModifier) ? 1 : 0);
     interactor_->InvokeEvent(vtkEvent, e);
@@ -123,6 +137,12 @@ void VtkViewWidget::forwardMouse(QMouseEvent* e, unsigned long vtkEvent)
 
 void VtkViewWidget::mousePressEvent(QMouseEvent* e)
 {
+    if (sliceMode_ && e->button() == Qt::LeftButton) {
+        picking_ = true;
+        const QPoint v = vtkPosition(e->position());
+        Q_EMIT pointPicked(v.x(), v.y());
+        return;
+    }
     switch (e->button()) {
     case Qt::LeftButton: forwardMouse(e, vtkCommand::LeftButtonPressEvent); break;
     case Qt::MiddleButton: forwardMouse(e, vtkCommand::MiddleButtonPressEvent); break;
@@ -133,6 +153,10 @@ void VtkViewWidget::mousePressEvent(QMouseEvent* e)
 
 void VtkViewWidget::mouseReleaseEvent(QMouseEvent* e)
 {
+    if (picking_ && e->button() == Qt::LeftButton) {
+        picking_ = false;
+        return;
+    }
     switch (e->button()) {
     case Qt::LeftButton: forwardMouse(e, vtkCommand::LeftButtonReleaseEvent); break;
     case Qt::MiddleButton: forwardMouse(e, vtkCommand::MiddleButtonReleaseEvent); break;
@@ -143,6 +167,11 @@ void VtkViewWidget::mouseReleaseEvent(QMouseEvent* e)
 
 void VtkViewWidget::mouseMoveEvent(QMouseEvent* e)
 {
+    if (picking_) {
+        const QPoint v = vtkPosition(e->position());
+        Q_EMIT pointPicked(v.x(), v.y());
+        return;
+    }
     forwardMouse(e, vtkCommand::MouseMoveEvent);
     requestRender();
 }
@@ -161,8 +190,8 @@ void VtkViewWidget::wheelEvent(QWheelEvent* e)
 void VtkViewWidget::keyPressEvent(QKeyEvent* e)
 {
     if (e->key() == Qt::Key_R) {
-        if (auto* r = window_->GetRenderers()->GetFirstRenderer())
-            r->ResetCamera();
+        // The scene owner knows the right view (data bounds, microscopy orientation).
+        Q_EMIT resetCameraRequested();
         requestRender();
         return;
     }

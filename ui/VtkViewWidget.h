@@ -20,6 +20,17 @@ public:
     vtkGenericOpenGLRenderWindow* renderWindow() const;
     // Requests a repaint that re-renders the VTK scene.
     void requestRender();
+    // Slice views: image-style interaction (wheel zoom, middle-drag pan, right-drag zoom) and
+    // left press/drag reported as pointPicked instead of rotating.
+    void useSliceInteraction();
+
+Q_SIGNALS:
+    // Left click or drag in a slice view, in VTK display pixels (origin bottom-left).
+    void pointPicked(int x, int y);
+    // The R key: reset the camera.
+    void resetCameraRequested();
+    // The GL surface got a new size (pixels); slice views refit their image.
+    void resized();
 
 protected:
     void initializeGL() override;
@@ -34,10 +45,13 @@ protected:
 private:
     void onWindowEvent(vtkObject* caller, unsigned long event, void* data);
     void forwardMouse(QMouseEvent* e, unsigned long vtkEvent);
+    QPoint vtkPosition(const QPointF& p) const;
 
     vtkSmartPointer<vtkGenericOpenGLRenderWindow> window_;
     vtkSmartPointer<vtkGenericRenderWindowInteractor> interactor_;
     bool inPaint_ = false;
+    bool sliceMode_ = false;
+    bool picking_ = false;
     bool renderPending_ = true;
 };
 

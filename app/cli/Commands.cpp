@@ -16,6 +16,7 @@ const std::vector<Command>& commands()
         {stitchSpec, runStitch},
         {segmentSpec, runSegment},
         {profileSpec, runProfile},
+        {renderSpec, runRender},
     };
     return list;
 }

@@ -34,6 +34,8 @@ CommandSpec segmentSpec();
 int runSegment(const ParsedArgs& args);
 CommandSpec profileSpec();
 int runProfile(const ParsedArgs& args);
+CommandSpec renderSpec();
+int runRender(const ParsedArgs& args);
 
 // All commands in the order --help lists them.
 const std::vector<Command>& commands();

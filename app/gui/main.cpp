@@ -27,7 +27,11 @@ int main(int argc, char** argv)
     rfx::ui::MainWindow window;
     window.show();
     const QStringList args = QApplication::arguments();
+    // Files to open, or a saved session (*.json) to restore.
     for (int i = 1; i < args.size(); ++i)
-        window.openFile(args[i]);
+        if (args[i].endsWith(".json", Qt::CaseInsensitive))
+            window.loadSession(args[i]);
+        else
+            window.openFile(args[i]);
     return app.exec();
 }

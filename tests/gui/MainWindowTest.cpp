@@ -1,31 +1,52 @@
-// Opens the demo time-lapse in a real main window, checks the channel list and time slider,
-// and that the 3D view actually draws the volume (screenshot saved beside the test binary).
+// The desktop application in a real window: open the demo, layers (toggle, recolour, contrast,
+// transfer function, uncertainty fading), render modes, linked slice views, time-lapse playback
+// with prefetch, figure export and sessions. Screenshots are saved beside the test binary and
+// checked: not blank, and the visible channels' colours present.
 #include <QApplication>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QPushButton>
 #include <QListWidget>
 #include <QSlider>
-#include <QSurfaceFormat>
 #include <QtTest>
 
 #include <fstream>
 
+#include "GuiTestSupport.h"
+#include "core/io/DatasetOpener.h"
+#include "core/io/ResultsWriter.h"
+#include "render/ChannelCompositor.h"
+#include "render/SliceScene.h"
 #include "tests/support/TempDir.h"
+#include "ui/FramePrefetcher.h"
+#include "ui/LayerModel.h"
+#include "ui/LayersPanel.h"
 #include "ui/MainWindow.h"
+#include "ui/TimeControls.h"
+#include "ui/TransferFunctionEditor.h"
+#include "ui/ViewerWidget.h"
 #include "ui/VtkViewWidget.h"
+
+using namespace rfx;
+using rfx::test::countColours;
+using rfx::test::screenshotPath;
 
 namespace {
 
-// Fraction of pixels that differ clearly from the background colour of the 3D view.
-double foregroundFraction(const QImage& img)
+QImage shot3D(ui::MainWindow& w, const QString& name)
 {
-    const QColor bg = img.pixelColor(2, 2);
-    std::size_t fg = 0;
-    for (int y = 0; y < img.height(); ++y)
-        for (int x = 0; x < img.width(); ++x) {
-            const QColor c = img.pixelColor(x, y);
-            if (std::abs(c.red() - bg.red()) + std::abs(c.green() - bg.green()) + std::abs(c.blue() - bg.blue()) > 30)
-                ++fg;
-        }
-    return double(fg) / double(img.width() * img.height());
+    w.refreshNow();
+    QTest::qWait(150);
+    QImage img = w.view()->grabFramebuffer();
+    img.save(screenshotPath(name));
+    return img;
+}
+
+// Shows only the named layers.
+void showOnly(ui::LayerModel* m, const QStringList& names)
+{
+    for (int i = 0; i < m->count(); ++i)
+        m->setVisible(i, names.contains(m->layer(i).name));
 }
 
 } // namespace
@@ -33,45 +54,306 @@ double foregroundFraction(const QImage& img)
 class MainWindowTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void opensDemoAndRendersVolume()
+    void opensDemoWithOneLayerPerChannel()
     {
-        rfx::ui::MainWindow w;
-        w.resize(1000, 700);
+        ui::MainWindow w;
+        w.resize(1300, 850);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
-        auto* list = w.findChild<QListWidget*>("channelList");
+        auto* list = w.findChild<QListWidget*>("layerList");
         QVERIFY(list);
+        QCOMPARE(list->count(), static_cast<int>(w.dataset()->channelCount()));
         QVERIFY(list->count() >= 9);  // ri, six targets, two label channels
-        QVERIFY(list->item(0)->text().startsWith("ri"));
+        QCOMPARE(list->item(0)->text(), QString("ri"));
+        QCOMPARE(list->item(0)->checkState(), Qt::Checked);
+        // Labels start hidden, fluorescence visible, each with its paper colour.
+        ui::LayerModel* m = w.layers();
+        for (int i = 0; i < m->count(); ++i) {
+            if (m->layer(i).role == ChannelRole::Labels)
+                QVERIFY(!m->layer(i).style.visible);
+            if (m->layer(i).name == "nucleus")
+                QVERIFY(m->layer(i).style.color[2] > 0.9f);
+        }
         auto* slider = w.findChild<QSlider*>("timeSlider");
         QVERIFY(slider && slider->isEnabled());
         QCOMPARE(slider->maximum(), 5);
 
-        QTest::qWait(200);
-        QImage shot = w.view()->grabFramebuffer();
-        shot.save(QString(REFRACTOME_SCREENSHOT_DIR) + "/main_window_ri.png");
-        w.grab().save(QString(REFRACTOME_SCREENSHOT_DIR) + "/main_window_full.png");
-        QVERIFY(shot.width() > 100);
-        const double fg = foregroundFraction(shot);
-        QVERIFY2(fg > 0.02, qPrintable(QString("3D view looks empty: %1 foreground").arg(fg)));
+        const QImage img = shot3D(w, "gui_composite.png");
+        w.grab().save(screenshotPath("gui_window.png"));
+        const auto c = countColours(img);
+        QVERIFY2(c.foreground > 0.05, qPrintable(QString("3D view looks empty: %1").arg(c.foreground)));
+        QVERIFY2(c.magenta > 50, "membrane (magenta) missing");
+        // Each slice view shows the blend too.
+        for (const char* name : {"sliceXY", "sliceXZ", "sliceYZ"}) {
+            auto* v = w.findChild<ui::VtkViewWidget*>(name);
+            QVERIFY(v);
+            const QImage s = v->grabFramebuffer();
+            s.save(screenshotPath(QString("gui_%1.png").arg(name)));
+            QVERIFY2(countColours(s).foreground > 0.02, name);
+        }
+    }
 
-        // Switching to the nucleus channel (blue) must put blue into the picture.
-        for (int i = 0; i < list->count(); ++i)
-            if (list->item(i)->text().startsWith("nucleus "))
-                list->setCurrentRow(i);
-        slider->setValue(3);
-        QTest::qWait(200);
-        QImage nuc = w.view()->grabFramebuffer();
-        nuc.save(QString(REFRACTOME_SCREENSHOT_DIR) + "/main_window_nucleus_t3.png");
+    void togglingAndRecolouringLayersChangesThePicture()
+    {
+        ui::MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        ui::LayerModel* m = w.layers();
+        showOnly(m, {"nucleus"});
+        w.setRenderMode(render::RenderMode::MaximumIntensity);
+        auto c = countColours(shot3D(w, "gui_nucleus_only.png"));
+        QVERIFY2(c.blue > 100, qPrintable(QString("blue %1").arg(c.blue)));
+        QCOMPARE(c.magenta, 0);
+
+        // Recolour nucleus to red (the colour button's effect) and tick actin off/on in the list.
+        const int n = m->indexOf("nucleus");
+        auto s = m->layer(n).style;
+        s.color = {1.f, 0.f, 0.f};
+        m->setStyle(n, s);
+        c = countColours(shot3D(w, "gui_nucleus_red.png"));
+        const int redShown = c.red;
+        QVERIFY2(c.red > 100, "recoloured nucleus not red");
+        QVERIFY(c.blue < 20);
+
+        auto* list = w.findChild<QListWidget*>("layerList");
+        const int mito = m->indexOf("mitochondria");
+        list->item(mito)->setCheckState(Qt::Checked);  // the user's tick
+        QVERIFY(m->layer(mito).style.visible);
+        c = countColours(shot3D(w, "gui_nucleus_red_mito.png"));
+        QVERIFY2(c.green > 20, "ticked mitochondria not visible");
+        list->item(mito)->setCheckState(Qt::Unchecked);
+        QVERIFY(!m->layer(mito).style.visible);
+
+        // Contrast and opacity through the editor widgets.
+        w.layersPanel()->setCurrentLayer(n);
+        auto* opacity = w.findChild<QSlider*>("opacitySlider");
+        QVERIFY(opacity);
+        opacity->setValue(0);
+        QCOMPARE(m->layer(n).style.opacity, 0.0);
+        c = countColours(shot3D(w, "gui_nucleus_transparent.png"));
+        QVERIFY(c.red < redShown / 5);  // only the legend's red text remains
+        opacity->setValue(100);
+        auto* high = w.findChild<QDoubleSpinBox*>("windowHigh");
+        QVERIFY(high);
+        high->setValue(m->layer(n).style.windowLow + 1e-3);  // saturates everything above the floor
+        QCOMPARE(m->layer(n).style.windowHigh, m->layer(n).style.windowLow + 1e-3);
+        w.findChild<QPushButton*>("autoContrast")->click();
+        QVERIFY(m->layer(n).style.windowHigh > m->layer(n).style.windowLow + 1e-2);
+    }
+
+    void renderModesAndAnnotations()
+    {
+        ui::MainWindow w;
+        w.resize(1100, 750);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        w.setRenderMode(render::RenderMode::MaximumIntensity);
+        auto mip = countColours(shot3D(w, "gui_mip.png"));
+        QVERIFY(mip.blue > 50 && mip.yellow > 5 && mip.magenta > 50);
+        w.setRenderMode(render::RenderMode::IsoSurface);
+        auto iso = countColours(shot3D(w, "gui_iso.png"));
+        QVERIFY(iso.foreground > 0.05);
+        QVERIFY(w.viewer()->scene()->scaleBarLength() > 0);
+        // Anisotropic voxels: the 3D bounds are in µm, z spacing 0.2 vs 0.15 in x and y.
+        const auto b = w.viewer()->scene()->bounds();
+        const Grid& g = w.dataset()->channel(0).grid;
+        QCOMPARE(b[5] - b[4], double(g.shape[0] - 1) * g.spacing_um[0]);
+        QCOMPARE(b[1] - b[0], double(g.shape[2] - 1) * g.spacing_um[2]);
+    }
+
+    void slicesAreLinkedByTheCrosshair()
+    {
+        ui::MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QTest::qWait(100);
+        ui::ViewerWidget* viewer = w.viewer();
+        const auto before = viewer->crosshair();
+        QSignalSpy moved(viewer, &ui::ViewerWidget::crosshairChanged);
+        auto* xy = w.findChild<ui::VtkViewWidget*>("sliceXY");
+        // Click a quarter into the XY view: x and y move, z (across the plane) stays.
+        QTest::mouseClick(xy, Qt::LeftButton, {}, QPoint(xy->width() / 4, xy->height() / 4));
+        QTRY_COMPARE(moved.count(), 1);
+        const auto after = viewer->crosshair();
+        QVERIFY(after[0] < before[0]);
+        QVERIFY(after[1] < before[1]);  // y grows down the screen in XY, as in Fiji
+        QCOMPARE(after[2], before[2]);
+        // The XZ view now cuts at the new y.
+        auto* xz = w.findChild<ui::VtkViewWidget*>("sliceXZ");
+        QTest::mouseClick(xz, Qt::LeftButton, {}, QPoint(xz->width() / 2, xz->height() / 2 - 6));
+        QTRY_COMPARE(moved.count(), 2);
+        QCOMPARE(viewer->crosshair()[1], after[1]);
+        QVERIFY(viewer->crosshair()[2] != after[2]);
+        QTest::qWait(100);
+        xy->grabFramebuffer().save(screenshotPath("gui_sliceXY_moved.png"));
+    }
+
+    void timeLapsePlaysAndPrefetches()
+    {
+        ui::MainWindow w;
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        w.setFrame(3);
         QCOMPARE(w.currentFrame(), 3);
-        int blue = 0;
-        for (int y = 0; y < nuc.height(); y += 2)
-            for (int x = 0; x < nuc.width(); x += 2) {
-                const QColor c = nuc.pixelColor(x, y);
-                blue += c.blue() > 60 && c.blue() > c.red() + 20;
-            }
-        QVERIFY2(blue > 50, "nucleus channel not visible in blue");
+        auto* label = w.findChild<QLabel*>("timeLabel");
+        QVERIFY(label->text().contains("frame 4 / 6"));
+        QVERIFY2(label->text().contains("3.0 min"), qPrintable(label->text()));  // t = 180 s
+        w.prefetcher()->wait();
+        QVERIFY(w.prefetcher()->completed() >= 1);
+        // A prefetched neighbour is shown quickly (cached).
+        QElapsedTimer clock;
+        clock.start();
+        w.setFrame(4);
+        const qint64 switchMs = clock.elapsed();
+        qInfo("switching to a prefetched frame took %lld ms", switchMs);
+        QVERIFY(switchMs < 3000);
+        ui::TimeControls* tc = w.timeControls();
+        tc->setFramesPerSecond(20);
+        tc->setPlaying(true);
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentFrame() != 4, 5000);
+        tc->setPlaying(false);
+        QVERIFY(!tc->playing());
+        shot3D(w, "gui_timelapse.png");
+    }
+
+    void transferFunctionEditorEditsTheRiCurve()
+    {
+        ui::MainWindow w;
+        w.resize(1100, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        ui::LayerModel* m = w.layers();
+        const int ri = m->indexOf("ri");
+        w.layersPanel()->setCurrentLayer(ri);
+        auto* tf = w.findChild<ui::TransferFunctionEditor*>("tfEditor");
+        QVERIFY(tf && tf->isVisible());
+        const auto before = m->layer(ri).style.opacityCurve;
+        QVERIFY(before.size() >= 2);
+        // Drag the last point to the top, then add one by clicking empty space.
+        const QPoint last = tf->pointPosition(static_cast<int>(before.size()) - 1).toPoint();
+        QTest::mousePress(tf, Qt::LeftButton, {}, last);
+        QMouseEvent move(QEvent::MouseMove, QPointF(last.x(), 8), tf->mapToGlobal(QPointF(last.x(), 8)), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(tf, &move);
+        QTest::mouseRelease(tf, Qt::LeftButton, {}, QPoint(last.x(), 8));
+        QVERIFY(m->layer(ri).style.opacityCurve.back().opacity > 0.95);
+        const std::size_t count = m->layer(ri).style.opacityCurve.size();
+        QTest::mouseClick(tf, Qt::LeftButton, {}, QPoint(tf->width() / 10 + 3, tf->height() / 2));
+        QCOMPARE(m->layer(ri).style.opacityCurve.size(), count + 1);
+        w.findChild<QWidget*>("tfEditor")->grab().save(screenshotPath("gui_tf_editor.png"));
+        w.grab().save(screenshotPath("gui_window_tf.png"));
+    }
+
+    void resultsFileReopensWithUncertaintyLayersThatFade()
+    {
+        rfx::test::TempDir dir;
+        const std::string path = dir.file("pred.h5");
+        {
+            DatasetPtr demo = openDataset(REFRACTOME_DEMO_FILE);
+            const int ri = demo->channelIndex("ri"), nuc = demo->channelIndex("nucleus");
+            ResultsWriter out(path);
+            ChannelInfo riInfo = demo->channel(ri), nucInfo = demo->channel(nuc);
+            riInfo.times_s = nucInfo.times_s = {0.0};
+            nucInfo.role = ChannelRole::PredictedFluorescence;
+            ChannelInfo std = nucInfo;
+            std.name = "nucleus_data_std";
+            std.role = ChannelRole::Uncertainty;
+            std.derivedFrom = "nucleus";
+            std.display = defaultDisplayFor(std.name, std.role);
+            out.addChannel(riInfo, VoxelType::Float32);
+            out.addChannel(nucInfo, VoxelType::Float32);
+            out.addChannel(std, VoxelType::Float32);
+            out.writeFrame("ri", 0, *demo->frame(ri, 0));
+            const VolumePtr n = demo->frame(nuc, 0);
+            out.writeFrame("nucleus", 0, *n);
+            Volume u = Volume::zeros<float>(n->grid());  // unsure in the left half (small x)
+            for (std::size_t z = 0; z < u.shape()[0]; ++z)
+                for (std::size_t y = 0; y < u.shape()[1]; ++y)
+                    for (std::size_t x = 0; x < u.shape()[2] / 2; ++x)
+                        u.at<float>(z, y, x) = 1.0f;
+            out.writeFrame("nucleus_data_std", 0, u);
+            out.commit();
+        }
+        ui::MainWindow w;
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QString::fromStdString(path), true));
+        ui::LayerModel* m = w.layers();
+        QCOMPARE(m->count(), 3);
+        const int nuc = m->indexOf("nucleus"), std = m->indexOf("nucleus_data_std");
+        QVERIFY(std >= 0);
+        QCOMPARE(m->layer(std).role, ChannelRole::Uncertainty);
+        QVERIFY(!m->layer(std).style.visible);  // uncertainty starts hidden
+        QCOMPARE(m->uncertaintyFor(nuc), std::vector<int>{std});
+        showOnly(m, {"nucleus"});
+        w.setRenderMode(render::RenderMode::MaximumIntensity);
+        const int blueBefore = countColours(shot3D(w, "gui_fade_off.png")).blue;
+        auto s = m->layer(nuc).style;
+        s.fadeBy = std;
+        m->setStyle(nuc, s);
+        const int blueAfter = countColours(shot3D(w, "gui_fade_on.png")).blue;
+        QVERIFY2(blueAfter < blueBefore * 0.8, qPrintable(QString("%1 -> %2").arg(blueBefore).arg(blueAfter)));
+        // The uncertainty as its own colour-mapped layer.
+        showOnly(m, {"nucleus_data_std"});
+        const auto mag = countColours(shot3D(w, "gui_uncertainty_layer.png"));
+        QVERIFY(mag.foreground > 0.05);
+    }
+
+    void exportsFigureAndRestoresSession()
+    {
+        rfx::test::TempDir dir;
+        const QString png = QString::fromStdString(dir.file("figure.png"));
+        const QString json = QString::fromStdString(dir.file("session.json"));
+        {
+            ui::MainWindow w;
+            w.resize(1000, 700);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+            ui::LayerModel* m = w.layers();
+            showOnly(m, {"ri", "nucleus", "lipid_droplets"});
+            w.setRenderMode(render::RenderMode::MaximumIntensity);
+            w.setFrame(2);
+            w.refreshNow();
+            QString error;
+            QVERIFY2(w.exportFigure(png, 640, 480, &error), qPrintable(error));
+            QImage fig(png);
+            QCOMPARE(fig.size(), QSize(640, 480));
+            const auto c = countColours(fig);
+            QVERIFY(c.blue > 50);
+            QVERIFY(c.yellow > 5);
+            fig.save(screenshotPath("gui_export.png"));
+            auto s = m->layer(m->indexOf("nucleus")).style;
+            s.gamma = 0.7;
+            s.opacity = 0.6;
+            m->setStyle(m->indexOf("nucleus"), s);
+            QVERIFY2(w.saveSession(json, &error), qPrintable(error));
+        }
+        ui::MainWindow w;
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QString error;
+        QVERIFY2(w.loadSession(json, &error), qPrintable(error));
+        QVERIFY(w.dataset());
+        ui::LayerModel* m = w.layers();
+        const auto& nuc = m->layer(m->indexOf("nucleus")).style;
+        QCOMPARE(nuc.gamma, 0.7);
+        QCOMPARE(nuc.opacity, 0.6);
+        QVERIFY(!m->layer(m->indexOf("membrane")).style.visible);
+        QCOMPARE(w.currentFrame(), 2);
+        QCOMPARE(w.viewer()->scene()->mode(), render::RenderMode::MaximumIntensity);
+        QVERIFY(!w.loadSession(QString::fromStdString(dir.file("missing.json")), &error));
     }
 
     void badFileIsRefusedWithoutCrash()
@@ -79,7 +361,7 @@ private Q_SLOTS:
         rfx::test::TempDir dir;
         const std::string bad = dir.file("broken.TCF");
         std::ofstream(bad) << "this is not HDF5";
-        rfx::ui::MainWindow w;
+        ui::MainWindow w;
         w.show();
         QVERIFY(!w.openFile(QString::fromStdString(bad), true));
         QVERIFY(!w.dataset());
@@ -88,12 +370,9 @@ private Q_SLOTS:
 
 int main(int argc, char** argv)
 {
-    QSurfaceFormat format;
-    format.setVersion(3, 2);
-    format.setProfile(QSurfaceFormat::CoreProfile);
-    format.setDepthBufferSize(24);
-    QSurfaceFormat::setDefaultFormat(format);
+    rfx::test::setTestSurfaceFormat();
     QApplication app(argc, argv);
+    QApplication::setOrganizationName("RefractomeTests");  // keeps recent files out of the user's settings
     MainWindowTest test;
     return QTest::qExec(&test, argc, argv);
 }

@@ -1,0 +1,60 @@
+#include "render/FigureRenderer.h"
+
+#include <stdexcept>
+
+#include <vtkRenderWindow.h>
+#include <vtkRenderer.h>
+
+#include "render/OffscreenWindow.h"
+#include "render/SliceScene.h"
+
+namespace rfx::render {
+
+void renderFigure(const std::vector<SceneLayer>& layers, const FigureOptions& options, const std::string& pngPath)
+{
+    std::vector<SceneLayer> visible;
+    for (const auto& l : layers)
+        if (l.style.visible && l.volume && l.volume->components() == 1)
+            visible.push_back(l);
+    if (visible.empty())
+        throw std::runtime_error("nothing to render: no visible scalar layer");
+    auto window = makeOffscreenWindow(options.width, options.height);
+    if (options.slice) {
+        const SceneLayer* ref = &visible.front();
+        for (const auto& l : visible)
+            if (l.role == ChannelRole::RefractiveIndex) {
+                ref = &l;
+                break;
+            }
+        std::vector<CompositeLayer> inputs;
+        for (const auto& l : visible)
+            inputs.push_back({l.volume, l.style, l.fade, l.fadeHigh});
+        ChannelCompositor compositor(std::move(inputs), ref->volume->grid());
+        const Grid& g = compositor.grid();
+        std::array<double, 3> centre;
+        for (int a = 0; a < 3; ++a)
+            centre[2 - a] = g.origin_um[a] + 0.5 * double(g.shape[a] - 1) * g.spacing_um[a];
+        SliceScene scene(window, options.axis);
+        scene.show(compositor, options.position.value_or(centre));
+        scene.resetCamera();
+        window->Render();
+        writeWindowPng(window, pngPath);
+        return;
+    }
+    VolumeScene scene(window);
+    scene.setMode(options.mode);
+    scene.setLayers(visible);
+    scene.setTimeText(options.timeText);
+    scene.setScaleBarVisible(options.annotations);
+    scene.setAxesVisible(options.annotations);
+    if (options.camera)
+        scene.setCamera(*options.camera);
+    else
+        scene.resetCamera();
+    // A still figure gets full-quality rays.
+    window->SetDesiredUpdateRate(0.0001);
+    window->Render();
+    writeWindowPng(window, pngPath);
+}
+
+} // namespace rfx::render

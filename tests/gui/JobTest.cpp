@@ -1,0 +1,171 @@
+// Background prediction through the worker: a small crop is predicted with progress and the
+// result committed in one step; another run is cancelled and leaves nothing; the GUI thread
+// keeps ticking while the job runs; closing with a job running asks first.
+#include <QAbstractButton>
+#include <QApplication>
+#include <QMessageBox>
+#include <QTimer>
+#include <QtTest>
+
+#include "GuiTestSupport.h"
+#include "core/io/DatasetOpener.h"
+#include "core/io/ResultsWriter.h"
+#include "core/torch/TorchBackend.h"
+#include "tests/support/TempDir.h"
+#include "ui/BackgroundJob.h"
+#include "ui/LayerModel.h"
+#include "ui/MainWindow.h"
+#include "ui/PredictionTask.h"
+#include "ui/VtkViewWidget.h"
+
+using namespace rfx;
+
+namespace {
+
+// The demo's RI, frame 0, cropped to one model patch (32 x 128 x 128).
+std::string writeCrop(const rfx::test::TempDir& dir)
+{
+    DatasetPtr demo = openDataset(REFRACTOME_DEMO_FILE);
+    const int ri = demo->channelIndex("ri");
+    const VolumePtr full = demo->frame(static_cast<std::size_t>(ri), 0);
+    Grid g = full->grid();
+    g.shape = {std::min<std::size_t>(32, g.shape[0]), 128, 128};
+    Volume crop = Volume::zeros<float>(g);
+    const Volume f = full->toFloat();
+    for (std::size_t z = 0; z < g.shape[0]; ++z)
+        for (std::size_t y = 0; y < 128; ++y)
+            for (std::size_t x = 0; x < 128; ++x)
+                crop.at<float>(z, y, x) = f.at<float>(z, y + 32, x + 32);
+    const std::string path = dir.file("crop.h5");
+    ResultsWriter w(path);
+    ChannelInfo info = demo->channel(static_cast<std::size_t>(ri));
+    info.grid = g;
+    info.times_s = {0.0};
+    w.addChannel(info, VoxelType::Float32);
+    w.writeFrame("ri", 0, crop);
+    w.commit();
+    return path;
+}
+
+} // namespace
+
+class JobTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void uniqueNamesAvoidClashes()
+    {
+        std::vector<PredictionMap> maps = {{"nucleus", ChannelRole::PredictedFluorescence, ""},
+                                           {"nucleus_data_std", ChannelRole::Uncertainty, "nucleus"}};
+        auto same = ui::uniqueMapNames(maps, {"ri"});
+        QCOMPARE(same[0].name, std::string("nucleus"));
+        auto renamed = ui::uniqueMapNames(maps, {"ri", "nucleus"});
+        QCOMPARE(renamed[0].name, std::string("nucleus_pred"));
+        QCOMPARE(renamed[1].name, std::string("nucleus_pred_data_std"));
+        QCOMPARE(renamed[1].derivedFrom, std::string("nucleus_pred"));
+    }
+
+    void predictionRunsInTheBackgroundAndCommitsOnce()
+    {
+        rfx::test::TempDir dir;
+        const std::string crop = writeCrop(dir);
+        ui::MainWindow w;
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QString::fromStdString(crop), true));
+        QCOMPARE(w.layers()->count(), 1);
+        ui::BackgroundJob* job = w.job();
+        QSignalSpy progress(job, &ui::BackgroundJob::progress);
+        QSignalSpy finished(job, &ui::BackgroundJob::finished);
+        QSignalSpy failed(job, &ui::BackgroundJob::failed);
+        // GUI-thread responsiveness: the largest gap between 10 ms timer ticks while the job runs.
+        QElapsedTimer tick;
+        qint64 worstGap = 0;
+        QTimer ticker;
+        ticker.setInterval(10);
+        QObject::connect(&ticker, &QTimer::timeout, [&] {
+            if (tick.isValid())
+                worstGap = std::max(worstGap, tick.restart());
+            else
+                tick.start();
+        });
+        ticker.start();
+        PredictionOptions o;
+        o.tta = 2;
+        QVERIFY(w.startPrediction(o));
+        QVERIFY(job->running());
+        QVERIFY(!w.startPrediction(o));  // one job at a time
+        QCOMPARE(w.layers()->count(), 1);  // nothing half-made while it runs
+        QTRY_VERIFY_WITH_TIMEOUT(!job->running(), 240000);
+        ticker.stop();
+        if (!failed.isEmpty())
+            QFAIL(qPrintable(failed.front().at(1).toString()));
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(progress.count() >= 1);
+        qInfo("GUI thread: worst timer gap %lld ms during prediction", worstGap);
+        QVERIFY2(worstGap < 1000, qPrintable(QString("GUI blocked for %1 ms").arg(worstGap)));
+        // Six predictions and their data uncertainty maps, committed together.
+        ui::LayerModel* m = w.layers();
+        QCOMPARE(m->count(), 1 + 12);
+        QVERIFY(m->indexOf("nucleus") > 0);
+        QVERIFY(m->indexOf("nucleus_data_std") > 0);
+        QCOMPARE(m->layer(m->indexOf("nucleus_data_std")).role, ChannelRole::Uncertainty);
+        w.refreshNow();
+        QTest::qWait(150);
+        w.view()->grabFramebuffer().save(rfx::test::screenshotPath("gui_predicted.png"));
+        QVERIFY(rfx::test::countColours(w.view()->grabFramebuffer()).foreground > 0.02);
+
+        // A second run, cancelled: nothing changes.
+        QSignalSpy cancelled(job, &ui::BackgroundJob::cancelled);
+        QVERIFY(w.startPrediction(o));
+        job->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!job->running(), 120000);
+        QCOMPARE(cancelled.count(), 1);
+        QCOMPARE(m->count(), 13);
+    }
+
+    void closingWithAJobRunningAsksFirst()
+    {
+        rfx::test::TempDir dir;
+        const std::string crop = writeCrop(dir);
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QString::fromStdString(crop), true));
+        PredictionOptions o;
+        o.tta = 8;  // long enough to still run when we try to close
+        QVERIFY(w.startPrediction(o));
+        bool asked = false;
+        auto answer = [&](QMessageBox::StandardButton button) {
+            QTimer::singleShot(200, [&, button] {
+                for (QWidget* top : QApplication::topLevelWidgets())
+                    if (auto* box = qobject_cast<QMessageBox*>(top); box && box->isVisible()) {
+                        asked = true;
+                        box->button(button)->click();
+                    }
+            });
+        };
+        answer(QMessageBox::No);
+        QVERIFY(!w.close());  // refused: the job goes on
+        QVERIFY(asked);
+        QVERIFY(w.isVisible());
+        QVERIFY(w.job()->running());
+        asked = false;
+        answer(QMessageBox::Yes);
+        QVERIFY(w.close());
+        QVERIFY(asked);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.job()->running(), 60000);
+    }
+};
+
+int main(int argc, char** argv)
+{
+    rfx::test::setTestSurfaceFormat();
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("RefractomeTests");
+    rfx::torchbackend::install();
+    JobTest test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "JobTest.moc"

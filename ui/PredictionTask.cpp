@@ -1,0 +1,53 @@
+#include "ui/PredictionTask.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "core/prediction/ModelLocator.h"
+#include "core/prediction/PredictionSink.h"
+#include "core/prediction/ResultsPredictionSink.h"
+#include "core/util/Errors.h"
+
+namespace rfx::ui {
+
+std::vector<PredictionMap> uniqueMapNames(std::vector<PredictionMap> maps, const std::vector<std::string>& taken)
+{
+    auto isTaken = [&](const std::string& n) { return std::find(taken.begin(), taken.end(), n) != taken.end(); };
+    const bool clash = std::any_of(maps.begin(), maps.end(), [&](const PredictionMap& m) { return isTaken(m.name); });
+    if (!clash)
+        return maps;
+    for (auto& m : maps) {
+        const std::string base = m.derivedFrom.empty() ? m.name : m.derivedFrom;
+        if (!m.derivedFrom.empty()) {
+            m.name = base + "_pred" + m.name.substr(std::min(base.size(), m.name.size()));
+            m.derivedFrom = base + "_pred";
+        } else {
+            m.name = base + "_pred";
+        }
+    }
+    return maps;
+}
+
+BackgroundJob::Work makePredictionWork(PredictionSetup setup, std::function<void(const PredictionOutcome&)> commit)
+{
+    return [setup = std::move(setup), commit = std::move(commit)](const ProgressFn& progress,
+                                                                   const CancelToken& cancel) -> BackgroundJob::Commit {
+        if (!setup.ri)
+            throw InputError("no RI frame to predict from");
+        const std::string dir = setup.modelDir.empty() ? bundledModelDirectory("ri2fl-synthetic") : setup.modelDir;
+        progress(0.0, "loading model");
+        PatchPredictor predictor(loadModelManifest(dir), setup.options);
+        MemoryPredictionSink sink;
+        auto outcome = std::make_shared<PredictionOutcome>();
+        outcome->report = predictor.run(*setup.ri, sink, progress, cancel);
+        outcome->frame = setup.frame;
+        const auto maps = uniqueMapNames(sink.maps, setup.takenNames);
+        for (std::size_t i = 0; i < maps.size(); ++i) {
+            outcome->channels.push_back(predictionChannelInfo(maps[i], setup.ri->grid(), {setup.time_s}));
+            outcome->volumes.push_back(std::make_shared<const Volume>(std::move(sink.volumes[i])));
+        }
+        return [outcome, commit] { commit(*outcome); };
+    };
+}
+
+} // namespace rfx::ui

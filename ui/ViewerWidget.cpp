@@ -1,0 +1,148 @@
+#include "ui/ViewerWidget.h"
+
+#include <QGridLayout>
+
+#include <vtkGenericOpenGLRenderWindow.h>
+
+#include "render/ChannelCompositor.h"
+#include "render/SliceScene.h"
+#include "ui/VtkViewWidget.h"
+
+namespace rfx::ui {
+
+ViewerWidget::ViewerWidget(QWidget* parent) : QWidget(parent)
+{
+    auto* grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(2);
+    view3d_ = new VtkViewWidget(this);
+    view3d_->setObjectName("view3D");
+    view3d_->setToolTip(tr("3D view: drag to rotate, wheel to zoom, middle-drag to pan, R to reset"));
+    scene_ = std::make_unique<render::VolumeScene>(view3d_->renderWindow());
+    grid->addWidget(view3d_, 0, 0);
+    const char* names[3] = {"sliceXY", "sliceXZ", "sliceYZ"};
+    const int pos[3][2] = {{0, 1}, {1, 0}, {1, 1}};
+    for (int a = 0; a < 3; ++a) {
+        auto* v = new VtkViewWidget(this);
+        v->setObjectName(names[a]);
+        v->setToolTip(tr("Slice view: click or drag to move the crosshair; wheel to zoom; R to reset"));
+        v->useSliceInteraction();
+        v->setMinimumSize(160, 120);
+        slices_[static_cast<std::size_t>(a)] = v;
+        sliceScenes_[static_cast<std::size_t>(a)] =
+            std::make_unique<render::SliceScene>(v->renderWindow(), static_cast<render::SliceAxis>(a));
+        grid->addWidget(v, pos[a][0], pos[a][1]);
+        connect(v, &VtkViewWidget::pointPicked, this, [this, a](int x, int y) {
+            std::array<double, 3> p;
+            if (sliceScenes_[static_cast<std::size_t>(a)]->pick(x, y, p))
+                setCrosshair(p);
+        });
+        connect(v, &VtkViewWidget::resetCameraRequested, this,
+                [this, a] { sliceScenes_[static_cast<std::size_t>(a)]->resetCamera(); });
+        // Fit the image to the view's real size (the first fit may precede the first resize).
+        connect(v, &VtkViewWidget::resized, this, [this, a] {
+            if (compositor_)
+                sliceScenes_[static_cast<std::size_t>(a)]->resetCamera();
+        });
+    }
+    connect(view3d_, &VtkViewWidget::resetCameraRequested, this, [this] { scene_->resetCamera(); });
+    grid->setColumnStretch(0, 3);
+    grid->setColumnStretch(1, 2);
+    grid->setRowStretch(0, 3);
+    grid->setRowStretch(1, 2);
+}
+
+ViewerWidget::~ViewerWidget()
+{
+    // Scenes remove their renderers from windows the widgets still own.
+    for (auto& s : sliceScenes_)
+        s.reset();
+    scene_.reset();
+}
+
+void ViewerWidget::setLayers(const std::vector<render::SceneLayer>& layers)
+{
+    layers_ = layers;
+    const bool first = !scene_->hasVolume();
+    scene_->setLayers(layers);
+    std::vector<render::CompositeLayer> inputs;
+    const render::SceneLayer* ref = nullptr;
+    for (const auto& l : layers) {
+        if (!l.style.visible || !l.volume || l.volume->components() != 1)
+            continue;
+        inputs.push_back({l.volume, l.style, l.fade, l.fadeHigh});
+        if (!ref || (l.role == ChannelRole::RefractiveIndex && ref->role != ChannelRole::RefractiveIndex))
+            ref = &l;
+    }
+    compositor_.reset();
+    if (ref)
+        compositor_ = std::make_shared<render::ChannelCompositor>(std::move(inputs), ref->volume->grid());
+    if (compositor_ && !hasCrosshair_) {
+        const Grid& g = compositor_->grid();
+        for (int a = 0; a < 3; ++a)
+            crosshair_[2 - a] = g.origin_um[a] + 0.5 * double(g.shape[a] - 1) * g.spacing_um[a];
+        hasCrosshair_ = true;
+    }
+    scene_->setCrosshair(crosshair_, hasCrosshair_ && compositor_);
+    updateSlices();
+    if (first && scene_->hasVolume())
+        resetViews();
+    requestAll();
+}
+
+void ViewerWidget::updateSlices()
+{
+    for (auto& s : sliceScenes_) {
+        if (compositor_)
+            s->show(*compositor_, crosshair_);
+        else
+            s->clear();
+    }
+}
+
+void ViewerWidget::setCrosshair(const std::array<double, 3>& xyz)
+{
+    crosshair_ = xyz;
+    hasCrosshair_ = true;
+    scene_->setCrosshair(crosshair_, compositor_ != nullptr);
+    updateSlices();
+    requestAll();
+    Q_EMIT crosshairChanged(crosshair_);
+}
+
+void ViewerWidget::setMode(render::RenderMode mode)
+{
+    scene_->setMode(mode);
+    requestAll();
+}
+
+void ViewerWidget::setTimeText(const QString& text)
+{
+    scene_->setTimeText(text.toStdString());
+    view3d_->requestRender();
+}
+
+void ViewerWidget::setSlicesVisible(bool on)
+{
+    for (auto* v : slices_)
+        v->setVisible(on);
+}
+
+bool ViewerWidget::slicesVisible() const { return slices_[0]->isVisible(); }
+
+void ViewerWidget::resetViews()
+{
+    scene_->resetCamera();
+    for (auto& s : sliceScenes_)
+        s->resetCamera();
+    requestAll();
+}
+
+void ViewerWidget::requestAll()
+{
+    view3d_->requestRender();
+    for (auto* v : slices_)
+        v->requestRender();
+}
+
+} // namespace rfx::ui
