@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates docs/cli.md from refractome-cli's own --help texts (the single source of truth).
 # Usage: packaging/gen-cli-reference.sh [path/to/refractome-cli]
+# (default: $REFRACTOME_BUILD_DIR/app/refractome-cli, else build/app/refractome-cli)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cli="${1:-$root/build/app/refractome-cli}"
+cli="${1:-${REFRACTOME_BUILD_DIR:-$root/build}/app/refractome-cli}"
 out="$root/docs/cli.md"
 tmp="$(mktemp)"
 {

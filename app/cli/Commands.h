@@ -36,6 +36,8 @@ CommandSpec profileSpec();
 int runProfile(const ParsedArgs& args);
 CommandSpec renderSpec();
 int runRender(const ParsedArgs& args);
+CommandSpec batchSpec();
+int runBatch(const ParsedArgs& args);
 
 // All commands in the order --help lists them.
 const std::vector<Command>& commands();
