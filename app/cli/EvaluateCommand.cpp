@@ -51,7 +51,9 @@ CommandSpec evaluateSpec()
     s.details = "Channels are matched by name. By default every scalar channel present in both files except\n"
                 "RI is scored. Intensity channels get PSNR = 10 log10(L^2/MSE), PCC and SSIM (3D Gaussian\n"
                 "window, sigma 1.5, 7 taps by default, mean over voxels at least 3 from every border); label\n"
-                "channels (and probability maps, thresholded at 0.5) get the foreground Dice coefficient.\n"
+                "channels (and probability maps, thresholded at 0.5) get the foreground Dice coefficient; instance\n"
+                "label channels (unit 'label', e.g. nucleus_labels, cell_labels) also get the instance Dice:\n"
+                "instances paired by the Hungarian algorithm maximising total Dice, averaged over truth instances.\n"
                 "L is 1 when the truth lies in [0,1], else the truth's max - min, unless --data-range is given.\n"
                 "Identical volumes give PSNR inf (null in JSON). See docs/metrics.md.";
     s.options = {{"json", false, "print JSON instead of a table", ""},
@@ -101,6 +103,11 @@ int runEvaluate(const ParsedArgs& args)
             nlohmann::ordered_json c;
             if (s.mask) {
                 c["dice"] = number(s.dice);
+                if (s.instances) {
+                    c["instance_dice"] = number(s.instanceDice);
+                    c["truth_instances"] = s.truthInstances;
+                    c["predicted_instances"] = s.predictedInstances;
+                }
             } else {
                 c["psnr"] = number(s.psnr);
                 c["pcc"] = number(s.pcc);
@@ -115,7 +122,11 @@ int runEvaluate(const ParsedArgs& args)
     }
     std::printf("%-20s %9s %8s %8s %8s\n", "channel", "PSNR(dB)", "PCC", "SSIM", "Dice");
     for (const ChannelScore& s : report.channels) {
-        if (s.mask)
+        if (s.mask && s.instances)
+            std::printf("%-20s %9s %8s %8s %8s  instances: Dice %s (%d truth, %d predicted)\n", s.name.c_str(), "-", "-",
+                        "-", cell(s.dice, 4).c_str(), cell(s.instanceDice, 4).c_str(), s.truthInstances,
+                        s.predictedInstances);
+        else if (s.mask)
             std::printf("%-20s %9s %8s %8s %8s\n", s.name.c_str(), "-", "-", "-", cell(s.dice, 4).c_str());
         else
             std::printf("%-20s %9s %8s %8s %8s\n", s.name.c_str(), cell(s.psnr, 2).c_str(), cell(s.pcc, 4).c_str(),

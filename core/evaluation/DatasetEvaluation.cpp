@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/evaluation/ImageMetrics.h"
+#include "core/evaluation/InstanceMatching.h"
 #include "core/util/Errors.h"
 
 namespace rfx {
@@ -86,6 +87,14 @@ EvaluationReport evaluateDatasets(const EvaluationInputs& in, const ProgressFn& 
         s.mask = isMaskPair(tInfo, pInfo);
         if (s.mask) {
             s.dice = diceCoefficient(*t, foregroundThreshold(tInfo), *p, foregroundThreshold(pInfo));
+            if (tInfo.role == ChannelRole::Labels && pInfo.role == ChannelRole::Labels && tInfo.unit == "label" &&
+                pInfo.unit == "label" && t->type() != VoxelType::Float32 && p->type() != VoxelType::Float32) {
+                const InstanceMatchReport m = matchInstances(*t, *p);
+                s.instances = true;
+                s.instanceDice = m.meanDice;
+                s.truthInstances = m.truthCount;
+                s.predictedInstances = m.predictedCount;
+            }
         } else {
             s.dataRange = in.dataRange ? *in.dataRange : automaticDataRange(*t);
             s.mse = meanSquaredError(*t, *p);

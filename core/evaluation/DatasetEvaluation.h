@@ -32,6 +32,11 @@ struct ChannelScore {
     double pcc = 0;   // NaN when either volume is constant
     double ssim = 0;
     double dice = 0;
+    // Instance label channels (both Labels with unit "label"): Dice per truth instance after
+    // Hungarian matching (core/evaluation/InstanceMatching), averaged over truth instances.
+    bool instances = false;
+    double instanceDice = 0;
+    int truthInstances = 0, predictedInstances = 0;
 };
 
 struct EvaluationReport {

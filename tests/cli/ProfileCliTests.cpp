@@ -53,6 +53,16 @@ TEST_CASE("segment writes masks, labels and the cell table; profile's 65 feature
         CHECK(info.out.find(std::string("\"") + ch + "\"") != std::string::npos);
     const ResultsTable table = readResultsTable(seg, "cells");
     CHECK(table.values.at(0).size() == 3);
+    // Instance Dice against the generator's labels, through evaluate.
+    const auto ev = runCli("evaluate " + quoted(seg) + " " + quoted(cells) + " --json --channels nucleus_labels,cell_labels");
+    INFO(ev.err);
+    REQUIRE(ev.exitCode == 0);
+    const auto scores = nlohmann::json::parse(ev.out)["channels"];
+    const double nucleusDice = scores["nucleus_labels"]["instance_dice"].get<double>();
+    const double cellDice = scores["cell_labels"]["instance_dice"].get<double>();
+    CHECK(nucleusDice >= 0.9);
+    CHECK(cellDice >= 0.85);
+    CHECK(scores["cell_labels"]["truth_instances"].get<int>() == 3);
 
     const auto p = runCli("profile " + quoted(seg) + " -o " + quoted(csv) + " --condition treated");
     INFO(p.err);
@@ -77,6 +87,16 @@ TEST_CASE("segment writes masks, labels and the cell table; profile's 65 feature
     CHECK(j["unchecked"].empty());
     INFO(j["worst"].dump());
     CHECK(j["max_rel_error"].get<double>() < 1e-6);  // the CSV keeps 10 significant digits
+
+    // The instance Dice evaluate reported, recomputed with scipy's assignment solver.
+    const auto inst = test::runShell("/usr/bin/python3 " +
+                                     quoted(std::string(REFRACTOME_SOURCE_DIR) + "/tests/tools/instance_dice_reference.py") +
+                                     " " + quoted(seg) + " " + quoted(cells) + " nucleus_labels cell_labels");
+    INFO(inst.err);
+    REQUIRE(inst.exitCode == 0);
+    const auto k = nlohmann::json::parse(inst.out);
+    CHECK(k["nucleus_labels"].get<double>() == Approx(nucleusDice).margin(1e-9));
+    CHECK(k["cell_labels"].get<double>() == Approx(cellDice).margin(1e-9));
 }
 
 TEST_CASE("profile of a time-lapse tracks cells and writes an HDF5 table", "[profile]")
