@@ -156,8 +156,15 @@ SegmentationResult segmentCells(const SegmentationInputs& in, const ProgressFn& 
             t = otsuThreshold(ch);
         res.thresholdsUsed[spec.name] = t;
         Mask m(n, 0);
-        for (std::size_t i = 0; i < n; ++i)
-            m[i] = ch.valueAt(i) > t ? 1 : 0;
+        if (ch.type() == VoxelType::Float32) {
+            const float* v = ch.data<float>();
+            const float tf = static_cast<float>(t);
+            for (std::size_t i = 0; i < n; ++i)
+                m[i] = v[i] > tf ? 1 : 0;
+        } else {
+            for (std::size_t i = 0; i < n; ++i)
+                m[i] = ch.valueAt(i) > t ? 1 : 0;
+        }
         removeSmall(m, shape, voxelsFor(spec.minObject_um3, grid));
         masks[spec.name] = std::move(m);
     }
@@ -219,8 +226,7 @@ SegmentationResult segmentCells(const SegmentationInputs& in, const ProgressFn& 
             markers[i] = extraId[static_cast<std::size_t>(fgComponents[i])];
 
     // Elevation: the plasma-membrane stain peaks where neighbouring cells meet; without it, the
-    // inverted distance to the background separates cells at their necks. Background is flooded
-    // last and cleared afterwards, so cells never reach each other through the medium.
+    // inverted distance to the background separates cells at their necks.
     std::vector<float> elevation;
     if (const auto mem = in.fluorescence.find("membrane"); mem != in.fluorescence.end() && mem->second) {
         elevation = floatCopy(*mem->second);
@@ -231,17 +237,44 @@ SegmentationResult segmentCells(const SegmentationInputs& in, const ProgressFn& 
         for (float& e : elevation)
             e = -e;
     }
-    float top = 0;
+    // 8-bit elevation (254 levels over the foreground's range) and a background marker one voxel
+    // away from the foreground: only the cells are flooded, which is what makes large fields fast.
+    // The one-voxel band between them is flooded last, so cells keep their outer surface.
+    float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+    for (std::size_t i = 0; i < n; ++i)
+        if (fg[i]) {
+            lo = std::min(lo, elevation[i]);
+            hi = std::max(hi, elevation[i]);
+        }
+    const float scale = hi > lo ? 253.f / (hi - lo) : 0.f;
+    std::vector<std::uint8_t> level(n, 255);
     for (std::size_t i = 0; i < n; ++i)
         if (fg[i])
-            top = std::max(top, elevation[i]);
-    for (std::size_t i = 0; i < n; ++i)
-        if (!fg[i])
-            elevation[i] = top + 1;
-    Labels cells = seg::watershedFromMarkers(elevation, markers, shape);
+            level[i] = static_cast<std::uint8_t>((elevation[i] - lo) * scale + 0.5f);
+    const std::int32_t backgroundMarker = nextId + 1;
+    {
+        seg::Mask nearFg = fg;  // foreground dilated by one voxel (face neighbours)
+        const std::size_t NX = shape[2], plane = shape[1] * shape[2];
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!fg[i])
+                continue;
+            const std::size_t x = i % NX, y = (i / NX) % shape[1], z = i / plane;
+            if (x > 0) nearFg[i - 1] = 1;
+            if (x + 1 < NX) nearFg[i + 1] = 1;
+            if (y > 0) nearFg[i - NX] = 1;
+            if (y + 1 < shape[1]) nearFg[i + NX] = 1;
+            if (z > 0) nearFg[i - plane] = 1;
+            if (z + 1 < shape[0]) nearFg[i + plane] = 1;
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            if (!nearFg[i])
+                markers[i] = backgroundMarker;
+    }
+    elevation.clear();
+    Labels cells = seg::watershedFromMarkers(level, markers, shape);
     report(0.85, "cells");
     for (std::size_t i = 0; i < n; ++i)
-        if (!fg[i])
+        if (!fg[i] || cells[i] == backgroundMarker)
             cells[i] = 0;
 
     // 5) Outputs: a nucleus keeps only the voxels inside its own cell; border and size per cell.

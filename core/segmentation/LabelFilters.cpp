@@ -146,13 +146,15 @@ int hMaximaMarkers(const std::vector<float>& height, const Mask& mask, const Sha
     return connectedComponents(peaks, shape, 1, out, true);
 }
 
-Labels watershedFromMarkers(const std::vector<float>& elevation, const Labels& markers, const Shape& shape)
+namespace {
+
+template <class T> Labels watershed(const std::vector<T>& elevation, const Labels& markers, const Shape& shape)
 {
     checkSize(elevation.size(), shape, "elevation");
     checkSize(markers.size(), shape, "markers");
     if (elevation.empty())
         return {};
-    using Filter = itk::MorphologicalWatershedFromMarkersImageFilter<Image3<float>, Image3<std::int32_t>>;
+    using Filter = itk::MorphologicalWatershedFromMarkersImageFilter<Image3<T>, Image3<std::int32_t>>;
     auto filter = Filter::New();
     filter->SetInput(toItk(elevation.data(), shape));
     filter->SetMarkerImage(toItk(markers.data(), shape));
@@ -160,6 +162,18 @@ Labels watershedFromMarkers(const std::vector<float>& elevation, const Labels& m
     filter->SetFullyConnected(false);
     filter->Update();
     return fromItk<std::int32_t>(filter->GetOutput(), markers.size());
+}
+
+} // namespace
+
+Labels watershedFromMarkers(const std::vector<float>& elevation, const Labels& markers, const Shape& shape)
+{
+    return watershed(elevation, markers, shape);
+}
+
+Labels watershedFromMarkers(const std::vector<std::uint8_t>& elevation, const Labels& markers, const Shape& shape)
+{
+    return watershed(elevation, markers, shape);
 }
 
 } // namespace rfx::seg

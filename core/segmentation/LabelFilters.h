@@ -33,5 +33,7 @@ int hMaximaMarkers(const std::vector<float>& height, const Mask& mask, const Sha
 // Marker-controlled watershed flooding `elevation` from the markers (ITK's morphological
 // watershed, no watershed lines: every voxel receives a marker's label).
 Labels watershedFromMarkers(const std::vector<float>& elevation, const Labels& markers, const Shape& shape);
+// The same on an 8-bit elevation: far fewer flooding levels, so much faster on large fields.
+Labels watershedFromMarkers(const std::vector<std::uint8_t>& elevation, const Labels& markers, const Shape& shape);
 
 } // namespace rfx::seg

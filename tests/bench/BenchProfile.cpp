@@ -42,7 +42,17 @@ int main(int argc, char** argv)
     std::size_t cells = 0;
     for (int r = 0; r < repeat; ++r) {
         const auto t0 = Clock::now();
-        const SegmentationResult seg = segmentCells(in);
+        // Stage breakdown (to stderr) from the progress callback's stage names.
+        auto last = t0;
+        std::string lastStage = "start";
+        const SegmentationResult seg = segmentCells(in, [&](double, const std::string& stage) {
+            if (stage == lastStage)
+                return;
+            const auto now = Clock::now();
+            std::fprintf(stderr, "  %-16s %.2f s\n", lastStage.c_str(), std::chrono::duration<double>(now - last).count());
+            last = now;
+            lastStage = stage;
+        });
         const auto t1 = Clock::now();
         MeasureInputs mi;
         mi.ri = in.ri.get();
