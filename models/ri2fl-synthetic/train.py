@@ -13,6 +13,8 @@ Subcommands (run with Debian's /usr/bin/python3, which has torch 1.13, numpy, h5
   train     train on the generated fields, keep the best checkpoint (by validation loss)
   export    torch.jit.script the checkpoint -> model.pt, check Monte Carlo dropout survives, write
             model.json (with the sha256 of model.pt)
+  cli-evaluate  the acceptance check with the C++ engine: `refractome-cli predict` (default options)
+            and `refractome-cli evaluate` on the same 8 held-out fields; medians -> --cli-eval-json
   evaluate  held-out check on `synth cells --size 32,256,256 --cells 5 --seed K`, K = 1..8:
             per-channel Pearson correlation and PSNR, median over the 8 fields
   all       gen + train + export + evaluate
@@ -362,7 +364,7 @@ def build_model(args) -> UNet3D:
 
 
 def cmd_bench(args):
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = build_model(args).eval()
     x = torch.rand(1, 1, *PATCH)
@@ -392,7 +394,7 @@ def cmd_bench(args):
 
 
 def cmd_train(args):
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = np.random.RandomState(args.seed)
     t_load = time.time()
@@ -496,7 +498,7 @@ def sha256_of(path: str) -> str:
 
 
 def cmd_export(args):
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     ck = torch.load(args.checkpoint, map_location="cpu")
     model = build_model(args)
     model.load_state_dict(ck["state_dict"])
@@ -592,7 +594,7 @@ def cmd_export(args):
 
 
 def cmd_evaluate(args):
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = torch.jit.load(os.path.join(args.out_dir, "model.pt"))
     model.eval()
@@ -625,15 +627,50 @@ def cmd_evaluate(args):
     print(json.dumps(summary, indent=1))
 
 
+def cmd_cli_evaluate(args):
+    """The acceptance check: the C++ engine (`refractome-cli predict`, default options: 32x128x128
+    tiles, 50 % overlap) scored by `refractome-cli evaluate` on the held-out fields, seeds 1..8."""
+    os.makedirs(args.data, exist_ok=True)
+    per = {t: {"pcc": [], "psnr": [], "ssim": []} for t in TARGETS}
+    t0 = time.time()
+    for k in range(1, 9):
+        truth = os.path.join(args.data, "heldout_%d.h5" % k)
+        synth(args.cli, truth, (32, 256, 256), 5, k)
+        pred = os.path.join(args.data, "cli_pred_%d.h5" % k)
+        if os.path.exists(pred):
+            os.remove(pred)
+        subprocess.run([args.cli, "predict", truth, "-o", pred, "--model", args.out_dir, "--threads",
+                        str(args.threads), "--quiet"], check=True)
+        out = subprocess.run([args.cli, "evaluate", pred, truth, "--json", "--channels", ",".join(TARGETS)],
+                             check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+        ch = json.loads(out)["channels"]
+        for t in TARGETS:
+            for key in ("pcc", "psnr", "ssim"):
+                per[t][key].append(ch[t][key])
+        print("seed %d: " % k + " ".join("%s %.3f" % (t[:4], ch[t]["pcc"]) for t in TARGETS), flush=True)
+    summary = {t: {"median_pcc": round(float(np.median(per[t]["pcc"])), 4),
+                   "min_pcc": round(float(np.min(per[t]["pcc"])), 4),
+                   "max_pcc": round(float(np.max(per[t]["pcc"])), 4),
+                   "median_psnr_db": round(float(np.median(per[t]["psnr"])), 2),
+                   "median_ssim": round(float(np.median(per[t]["ssim"])), 4)} for t in TARGETS}
+    res = {"fields": "refractome-cli synth cells --size 32,256,256 --cells 5 --seed K, K = 1..8",
+           "engine": "refractome-cli predict (default options) + refractome-cli evaluate --json",
+           "summary": summary, "per_field": per, "time_s": round(time.time() - t0, 1)}
+    with open(args.cli_eval_json, "w") as f:
+        json.dump(res, f, indent=1)
+    print(json.dumps(summary, indent=1))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["gen", "bench", "train", "export", "evaluate", "all"])
+    ap.add_argument("command", choices=["gen", "bench", "train", "export", "evaluate", "cli-evaluate", "all"])
     ap.add_argument("--cli", default=os.environ.get("REFRACTOME_CLI", DEFAULT_CLI))
     ap.add_argument("--data", default="/tmp/ri2fl-data")
     ap.add_argument("--out-dir", default=HERE)
     ap.add_argument("--checkpoint", default="/tmp/ri2fl-data/checkpoint.pth")
     ap.add_argument("--log", default="/tmp/ri2fl-data/train_log.json")
     ap.add_argument("--eval-json", default="/tmp/ri2fl-data/eval.json")
+    ap.add_argument("--cli-eval-json", default="/tmp/ri2fl-data/cli_eval.json")
     ap.add_argument("--n-train", type=int, default=32)
     ap.add_argument("--n-val", type=int, default=4)
     ap.add_argument("--n-val-crops", type=int, default=8)
@@ -651,6 +688,8 @@ def main(argv=None):
     ap.add_argument("--max-minutes", type=float, default=0, help="stop after the epoch that passes this")
     ap.add_argument("--init-from", default="", help="checkpoint to continue training from")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2,
+                    help="torch CPU threads (use 1 on a machine shared with compilers)")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--model", default="")
     args = ap.parse_args(argv)
@@ -662,6 +701,8 @@ def main(argv=None):
         cmd_train(args)
     if args.command in ("export", "all"):
         cmd_export(args)
+    if args.command == "cli-evaluate":
+        cmd_cli_evaluate(args)
     if args.command in ("evaluate", "all"):
         cmd_evaluate(args)
         if args.command == "all":
