@@ -52,6 +52,7 @@ endif()
 
 if(REFRACTOME_WITH_GUI)
   refractome_require(Qt6 qt6-base-dev COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Test)
+  refractome_require(Qt6 qt6-svg-dev COMPONENTS Svg)  # plot export (profiling panel)
   # VTK's Qt modules are built for Qt 5 in Debian: never request GUISupportQt/RenderingQt/ViewsQt.
   refractome_require(VTK libvtk9-dev COMPONENTS CommonCore CommonDataModel CommonExecutionModel
                      RenderingCore RenderingOpenGL2 RenderingVolume RenderingVolumeOpenGL2

@@ -32,6 +32,9 @@
 #include "ui/TimeControls.h"
 #include "ui/ViewerWidget.h"
 #include "ui/VtkViewWidget.h"
+#include "ui/profiling/CellHighlight.h"
+#include "ui/profiling/ProfilingPanel.h"
+#include "ui/profiling/ProfilingTask.h"
 
 namespace rfx::ui {
 
@@ -58,6 +61,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     panel_ = new LayersPanel(layers_, [this](int i) { return layerFrame(i); }, dock);
     dock->setWidget(panel_);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    auto* profilingDock = new QDockWidget(tr("Profiling"), this);
+    profilingDock->setObjectName("profilingDock");
+    profiling_ = new ProfilingPanel(job_, profilingDock);
+    profilingDock->setWidget(profiling_);
+    addDockWidget(Qt::RightDockWidgetArea, profilingDock);
+    profilingDock->hide();  // shown when profiling starts (or from the View menu): viewing needs the room
+    connect(profiling_, &ProfilingPanel::profileRequested, this, [this] { startProfiling(); });
+    connect(profiling_, &ProfilingPanel::selectionChanged, this, [this] { scheduleRefresh(); });
+    connect(viewer_, &ViewerWidget::crosshairChanged, this, [this](const std::array<double, 3>& xyz) { pickCellAt(xyz); });
 
     statusBar()->addPermanentWidget(new JobStatusWidget(job_, this));
     refreshTimer_ = new QTimer(this);
@@ -132,6 +145,11 @@ void MainWindow::buildMenus()
         viewer_->view3D()->requestRender();
     });
     view->addAction(tr("&Reset Views"), QKeySequence(Qt::Key_R), viewer_, &ViewerWidget::resetViews);
+    if (auto* dock = qobject_cast<QDockWidget*>(profiling_->parentWidget())) {
+        QAction* panel = dock->toggleViewAction();
+        panel->setText(tr("Pro&filing Panel"));
+        view->addAction(panel);
+    }
     view->addSeparator();
     view->addAction(tr("&Play / Pause"), QKeySequence(Qt::Key_Space), this,
                     [this] { time_->setPlaying(!time_->playing()); });
@@ -148,6 +166,10 @@ void MainWindow::buildMenus()
         o.mc = 4;
         startPrediction(o);
     });
+    analysis->addSeparator();
+    analysis->addAction(tr("Pro&file Cells (segment, features, tracks, UMAP)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+                        this, [this] { startProfiling(); });
+    analysis->addSeparator();
     analysis->addAction(tr("&Cancel Running Job"), QKeySequence(Qt::Key_Escape), job_, &BackgroundJob::cancel);
 }
 
@@ -304,6 +326,18 @@ void MainWindow::refreshScene()
         }
         scene.push_back(std::move(s));
     }
+    if (VolumePtr selected = selectedCellsVolume()) {
+        // The cells selected in the profiling panel, drawn over the data in one bright colour.
+        render::SceneLayer s;
+        s.name = "selected cells";
+        s.role = ChannelRole::Other;
+        s.volume = std::move(selected);
+        s.style.color = {1.f, 0.85f, 0.f};
+        s.style.opacity = 0.5;  // the cells' own signal stays visible under the highlight
+        s.style.windowLow = 0;
+        s.style.windowHigh = 1;
+        scene.push_back(std::move(s));
+    }
     viewer_->setLayers(scene);
     const int t = time_->frame();
     if (times_.size() > 1)
@@ -373,6 +407,90 @@ bool MainWindow::startPrediction(const PredictionOptions& options, const QString
     return job_->start(tr("Predicting fluorescence"), makePredictionWork(std::move(setup), commit));
 }
 
+int MainWindow::cellLabelsChannel() const
+{
+    if (!dataset_)
+        return -1;
+    const int c = dataset_->channelIndex("cell_labels");
+    return c >= 0 && dataset_->channel(std::size_t(c)).role == ChannelRole::Labels ? c : -1;
+}
+
+VolumePtr MainWindow::selectedCellsVolume() const
+{
+    const int c = cellLabelsChannel();
+    if (c < 0 || profiling_->selectedRows().empty())
+        return nullptr;
+    const auto f = frameOf(std::size_t(c));
+    if (!f)
+        return nullptr;
+    const std::vector<int> ids = profiling_->selectedCells(*f, QString::fromStdString(dataset_->path()));
+    if (ids.empty())
+        return nullptr;
+    try {
+        return cellHighlightVolume(*dataset_->frame(std::size_t(c), *f), ids);
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+void MainWindow::pickCellAt(const std::array<double, 3>& xyz)
+{
+    const int c = cellLabelsChannel();
+    if (c < 0 || !profiling_->pickingEnabled())
+        return;
+    const auto f = frameOf(std::size_t(c));
+    if (!f)
+        return;
+    try {
+        const int id = labelAt(*dataset_->frame(std::size_t(c), *f), xyz);
+        if (id > 0 && profiling_->selectCell(*f, id, QString::fromStdString(dataset_->path())))
+            statusBar()->showMessage(tr("Selected cell %1 of frame %2").arg(id).arg(*f + 1), 3000);
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(QString::fromStdString(e.what()));
+    }
+}
+
+bool MainWindow::startProfiling()
+{
+    if (auto* dock = qobject_cast<QDockWidget*>(profiling_->parentWidget()))
+        dock->show();  // where progress, the table and the plots will appear
+    if (!dataset_ || job_->running() || !profiling_->confirmReplace())
+        return false;
+    ProfilingSetup setup;
+    setup.dataset = dataset_;  // immutable handle: the snapshot the worker reads
+    setup.condition = profiling_->condition().toStdString();
+    const DatasetPtr base = dataset_;
+    auto commit = [this, base](const ProfilingOutcome& out) {
+        if (dataset_ != base) {
+            statusBar()->showMessage(tr("Profiling finished for a dataset that is no longer open; discarded"));
+            return;
+        }
+        // Cells segmented here (the file had no cell_labels) become a layer, so the cells the
+        // table describes can be seen and picked.
+        if (cellLabelsChannel() < 0 && !out.cellLabels.empty()) {
+            ChannelInfo info;
+            info.name = dataset_->channelIndex("cell_labels") < 0 ? "cell_labels" : "cell_labels_profiled";
+            info.role = ChannelRole::Labels;
+            info.unit = "label";
+            info.grid = out.cellLabels.front()->grid();
+            info.times_s = out.times_s;
+            info.display = defaultDisplayFor(info.name, info.role);
+            const std::size_t first = base->channelCount();
+            dataset_ = extendDataset(base, {info}, {out.cellLabels});
+            layers_->appendChannels(dataset_, first, 0);
+        }
+        profiling_->setResults(out.results);
+        refreshNow();
+        statusBar()->showMessage(tr("Profiled %1 cell rows in %2 frame(s)%3")
+                                     .arg(out.results->table->rowCount())
+                                     .arg(out.times_s.size())
+                                     .arg(out.cellsWithoutNucleus ? tr("; %1 cells without a nucleus skipped")
+                                                                        .arg(out.cellsWithoutNucleus)
+                                                                  : QString()));
+    };
+    return job_->start(tr("Profiling cells"), makeProfilingWork(std::move(setup), commit));
+}
+
 bool MainWindow::exportFigure(const QString& path, int width, int height, QString* error)
 {
     try {
@@ -432,6 +550,7 @@ Session MainWindow::currentSession() const
         s.layers[layers_->layer(i).name] = layers_->layer(i).style;
     s.windowState = saveState();
     s.windowGeometry = saveGeometry();
+    s.profiling = profiling_->state();
     return s;
 }
 
@@ -462,6 +581,8 @@ void MainWindow::applySession(const Session& s)
     viewer_->setSlicesVisible(s.slicesVisible);
     if (!s.windowState.isEmpty())
         restoreState(s.windowState);
+    if (!s.profiling.isEmpty())
+        profiling_->restoreState(s.profiling);
     refreshNow();
     if (s.crosshair)
         viewer_->setCrosshair(*s.crosshair);
@@ -519,6 +640,10 @@ void MainWindow::closeEvent(QCloseEvent* e)
         }
         job_->cancel();
         job_->wait();
+    }
+    if (profiling_->hasUnsavedResults() && !profiling_->confirmReplace()) {
+        e->ignore();  // the user keeps the window to export the profiled table
+        return;
     }
     time_->setPlaying(false);
     e->accept();

@@ -4,6 +4,7 @@
 // prediction with progress and Cancel, figure export and sessions. Holds the open dataset only
 // as a shared, immutable handle; display settings live in the LayerModel.
 #include <QMainWindow>
+#include <array>
 #include <memory>
 #include <optional>
 
@@ -24,6 +25,7 @@ class LayersPanel;
 class TimeControls;
 class FramePrefetcher;
 class BackgroundJob;
+class ProfilingPanel;
 struct Session;
 
 class MainWindow : public QMainWindow {
@@ -46,6 +48,13 @@ public:
     BackgroundJob* job() const { return job_; }
     FramePrefetcher* prefetcher() const { return prefetcher_; }
     void setRenderMode(render::RenderMode mode);
+    ProfilingPanel* profilingPanel() const { return profiling_; }
+    // Profiles every cell of the open dataset on a worker (segmentation where the file has no
+    // cell_labels, 65 features, tracking, UMAP); false when there is no dataset, a job runs or the
+    // user keeps unexported results. A computed cell_labels channel is added as a layer.
+    bool startProfiling();
+    // The "selected cells" layer of the current frame (null when nothing is selected there).
+    VolumePtr selectedCellsVolume() const;
 
     // Predicts fluorescence from the current RI frame on a worker thread; false when no RI or a
     // job already runs. modelDir empty: the bundled model.
@@ -73,6 +82,8 @@ private:
     void scheduleRefresh();
     void refreshScene();
     void onFrameChanged();
+    void pickCellAt(const std::array<double, 3>& xyz);
+    int cellLabelsChannel() const;
     // Frame of channel c showing the current time; nullopt when the channel has no such frame.
     std::optional<std::size_t> frameOf(std::size_t channel) const;
     VolumePtr layerFrame(int layer) const;
@@ -85,6 +96,7 @@ private:
     TimeControls* time_ = nullptr;
     FramePrefetcher* prefetcher_ = nullptr;
     BackgroundJob* job_ = nullptr;
+    ProfilingPanel* profiling_ = nullptr;
     QTimer* refreshTimer_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QActionGroup* modeGroup_ = nullptr;

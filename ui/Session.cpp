@@ -97,6 +97,8 @@ QJsonObject Session::toJson() const
     o["layers"] = layerObj;
     o["window_state"] = QString::fromLatin1(windowState.toBase64());
     o["window_geometry"] = QString::fromLatin1(windowGeometry.toBase64());
+    if (!profiling.isEmpty())
+        o["profiling"] = profiling;
     return o;
 }
 
@@ -129,6 +131,7 @@ Session Session::fromJson(const QJsonObject& o)
         s.layers[it.key()] = styleFromJson(it.value().toObject());
     s.windowState = QByteArray::fromBase64(o["window_state"].toString().toLatin1());
     s.windowGeometry = QByteArray::fromBase64(o["window_geometry"].toString().toLatin1());
+    s.profiling = o["profiling"].toObject();
     return s;
 }
 

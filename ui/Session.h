@@ -1,7 +1,7 @@
 #pragma once
 // Session files (JSON): the open file, every layer's display settings, render mode, frame,
-// crosshair, camera and the window layout, so a figure can be re-made exactly. Layers are
-// matched by name when restored; unknown names are ignored.
+// crosshair, camera, the window layout and the profiling panel's table and choices, so a figure
+// can be re-made exactly. Layers are matched by name when restored; unknown names are ignored.
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
@@ -25,6 +25,7 @@ struct Session {
     std::map<QString, render::LayerStyle> layers;
     QByteArray windowState;     // QMainWindow::saveState
     QByteArray windowGeometry;  // QWidget::saveGeometry
+    QJsonObject profiling;      // the profiling panel's choices (ProfilingPanel::state)
 
     QJsonObject toJson() const;
     // Throws std::runtime_error naming the problem for malformed JSON.

@@ -4,4 +4,5 @@ list(APPEND REFRACTOME_CORE_AREA_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/CellMeasurer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/CellTracker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/DatasetProfiler.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/OpenDatasetProfile.cpp
 )
