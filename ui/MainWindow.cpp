@@ -454,9 +454,10 @@ bool MainWindow::startProfiling()
 {
     if (auto* dock = qobject_cast<QDockWidget*>(profiling_->parentWidget()))
         dock->show();  // where progress, the table and the plots will appear
-    if (!dataset_ || job_->running() || !profiling_->confirmReplace())
-        return false;
     ProfilingSetup setup;
+    setup.appendTo = profiling_->appendTarget();  // kept rows are not lost: no need to ask
+    if (!dataset_ || job_->running() || (!setup.appendTo && !profiling_->confirmReplace()))
+        return false;
     setup.dataset = dataset_;  // immutable handle: the snapshot the worker reads
     setup.condition = profiling_->condition().toStdString();
     const DatasetPtr base = dataset_;

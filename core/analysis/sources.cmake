@@ -3,6 +3,7 @@ list(APPEND REFRACTOME_CORE_AREA_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/FeatureTable.cpp
   ${CMAKE_CURRENT_LIST_DIR}/FeatureMatrix.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Statistics.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/FeatureTableConcat.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ConditionStats.cpp
   ${CMAKE_CURRENT_LIST_DIR}/NearestNeighbors.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Umap.cpp

@@ -5,6 +5,7 @@
 // statistics, time courses, CSV/PNG/SVG/PDF export and the session are checked. Screenshots of
 // the panel are saved beside the binary.
 #include <QApplication>
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QItemSelectionModel>
@@ -381,7 +382,7 @@ private Q_SLOTS:
         const std::string a = fileText(controlCsv_), b = fileText(treatedCsv_);
         bothCsv_ = QString::fromStdString(dir_.file("both.csv"));
         std::ofstream(bothCsv_.toStdString()) << a << b.substr(b.find('\n') + 1);
-        QVERIFY(panel->openFeatureCsv(bothCsv_));
+        QVERIFY(panel->openFeatureCsv({bothCsv_}));
         QVERIFY(waitForJob(w));
         QVERIFY(!panel->hasUnsavedResults());
         const FeatureTable both = FeatureTable::read(bothCsv_.toStdString());
@@ -465,6 +466,30 @@ private Q_SLOTS:
         QCOMPARE(p2->feature(), QString("nucleus_volume"));
         QCOMPARE(p2->colouring(), QString("cell_volume"));
         QCOMPARE(p2->currentPlot(), static_cast<ui::PlotCanvas*>(p2->boxPlot()));
+
+        // Several CSVs open as one table, in order.
+        QVERIFY(panel->openFeatureCsv({controlCsv_, treatedCsv_}));
+        QVERIFY(waitForJob(w));
+        QCOMPARE(panel->results()->table->rowCount(), both.rowCount());
+        QCOMPARE(panel->results()->table->cell(0, 0), both.cell(0, 0));
+        QCOMPARE(panel->results()->table->cell(both.rowCount() - 1, 0), both.cell(both.rowCount() - 1, 0));
+        QVERIFY(!panel->hasUnsavedResults());
+
+        // "add to table": newly profiled cells follow the rows already there, all embedded together.
+        panel->findChild<QCheckBox*>("appendToTable")->setChecked(true);
+        panel->findChild<QLineEdit*>("conditionEdit")->setText("treated_again");
+        QVERIFY(w.startProfiling());
+        QVERIFY(waitForJob(w));
+        const FeatureTable& grown = *panel->results()->table;
+        const std::size_t treatedRows = FeatureTable::read(treatedCsv_.toStdString()).rowCount();
+        QCOMPARE(grown.rowCount(), both.rowCount() + treatedRows);
+        QCOMPARE(panel->results()->embedding.rows(), Eigen::Index(grown.rowCount()));
+        const int condCol = grown.columnIndex("condition");
+        QCOMPARE(grown.cell(0, std::size_t(condCol)), std::string("control"));
+        QCOMPARE(grown.cell(grown.rowCount() - 1, std::size_t(condCol)), std::string("treated_again"));
+        QVERIFY(panel->hasUnsavedResults());
+        panel->setFeature("cell_volume");
+        QCOMPARE(panel->boxPlot()->groups().size(), std::size_t(3));
     }
 };
 

@@ -68,6 +68,11 @@ ProfilingPanel::ProfilingPanel(BackgroundJob* job, QWidget* parent) : QWidget(pa
     actions->addWidget(profile);
     actions->addWidget(new QLabel(tr("condition:"), this));
     actions->addWidget(conditionEdit_);
+    append_ = new QCheckBox(tr("add to table"), this);
+    append_->setObjectName("appendToTable");
+    append_->setToolTip(tr("Keep the rows already in the table and add the newly profiled cells "
+                           "(e.g. a second condition), then embed all rows together"));
+    actions->addWidget(append_);
     actions->addWidget(open);
     actions->addStretch(1);
     column->addLayout(actions);
@@ -193,8 +198,8 @@ int ProfilingPanel::column(const char* name) const
 void ProfilingPanel::setResults(std::shared_ptr<const ProfilingResults> results)
 {
     results_ = std::move(results);
-    unsaved_ = results_ && !results_->saved;
-    csvPath_ = results_ && results_->saved ? results_->origin : QString();
+    unsaved_ = results_ && results_->files.isEmpty();
+    csvPaths_ = results_ ? results_->files : QStringList();
     selected_.clear();
     stats_.reset();
     statsRows_.clear();
@@ -259,12 +264,20 @@ bool ProfilingPanel::confirmReplace()
     return answer == QMessageBox::Discard || (answer == QMessageBox::Save && !unsaved_);
 }
 
-bool ProfilingPanel::openFeatureCsv(const QString& path)
+bool ProfilingPanel::openFeatureCsv(const QStringList& paths)
 {
-    if (!job_ || job_->running() || !confirmReplace())
+    if (paths.isEmpty() || !job_ || job_->running() || !confirmReplace())
         return false;
+    std::vector<std::string> files;
+    for (const QString& p : paths)
+        files.push_back(p.toStdString());
     auto commit = [this](std::shared_ptr<const ProfilingResults> r) { setResults(std::move(r)); };
-    return job_->start(tr("Reading feature table"), makeFeatureCsvWork(path.toStdString(), UmapParams{}, commit));
+    return job_->start(tr("Reading feature table"), makeFeatureCsvWork(std::move(files), UmapParams{}, commit));
+}
+
+std::shared_ptr<const ProfilingResults> ProfilingPanel::appendTarget() const
+{
+    return append_->isChecked() ? results_ : nullptr;
 }
 
 bool ProfilingPanel::exportCsv(const QString& path, QString* error)
@@ -300,7 +313,7 @@ bool ProfilingPanel::exportCsv(const QString& path, QString* error)
         return fail(QString::fromStdString(e.what()));
     }
     unsaved_ = false;
-    csvPath_ = path;
+    csvPaths_ = QStringList{path};
     origin_->setText(tr("Exported %1 rows to %2").arg(rows.size()).arg(path));
     return true;
 }
@@ -322,15 +335,16 @@ bool ProfilingPanel::exportPlot(const QString& path, QString* error)
 
 void ProfilingPanel::chooseCsv()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open feature table"), QString(),
-                                                      tr("Feature tables (*.csv)"));
-    if (!path.isEmpty())
-        openFeatureCsv(path);
+    // Several files (e.g. one per condition) are combined into one table.
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open feature tables"), QString(),
+                                                            tr("Feature tables (*.csv)"));
+    if (!paths.isEmpty())
+        openFeatureCsv(paths);
 }
 
 void ProfilingPanel::chooseExportCsv()
 {
-    QString path = QFileDialog::getSaveFileName(this, tr("Export feature table"), csvPath_, tr("CSV (*.csv)"));
+    QString path = QFileDialog::getSaveFileName(this, tr("Export feature table"), csvPaths_.value(0), tr("CSV (*.csv)"));
     if (path.isEmpty())
         return;
     if (!path.endsWith(".csv", Qt::CaseInsensitive))
@@ -651,17 +665,24 @@ QJsonObject ProfilingPanel::state() const
     s["column_filter"] = proxy_->columnFilter();
     s["condition"] = condition();
     s["pick_cells"] = pick_->isChecked();
-    if (!csvPath_.isEmpty())
-        s["table"] = QFileInfo(csvPath_).absoluteFilePath();
+    QJsonArray tables;
+    for (const QString& p : csvPaths_)
+        tables.append(QFileInfo(p).absoluteFilePath());
+    if (!tables.isEmpty())
+        s["tables"] = tables;
     return s;
 }
 
 void ProfilingPanel::restoreState(const QJsonObject& s)
 {
-    const QString table = s.value("table").toString();
-    if (!table.isEmpty() && QFileInfo(table).absoluteFilePath() != QFileInfo(csvPath_).absoluteFilePath() &&
-        QFileInfo::exists(table) && openFeatureCsv(table)) {
-        pendingState_ = s;  // the rest once the table is read
+    QStringList tables, current;
+    for (const auto& v : s.value("tables").toArray())
+        tables << v.toString();
+    for (const QString& p : csvPaths_)
+        current << QFileInfo(p).absoluteFilePath();
+    const bool allThere = std::all_of(tables.begin(), tables.end(), [](const QString& p) { return QFileInfo::exists(p); });
+    if (!tables.isEmpty() && tables != current && allThere && openFeatureCsv(tables)) {
+        pendingState_ = s;  // the rest once the tables are read
         return;
     }
     conditionEdit_->setText(s.value("condition").toString("control"));

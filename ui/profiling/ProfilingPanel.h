@@ -46,8 +46,11 @@ public:
     // Asks before unexported results would be replaced; true when they may go.
     bool confirmReplace();
 
-    // Reads and embeds a feature CSV (e.g. from `refractome-cli profile`) through the job.
-    bool openFeatureCsv(const QString& path);
+    // Reads and embeds feature CSVs (e.g. from `refractome-cli profile`; several are combined)
+    // through the job.
+    bool openFeatureCsv(const QStringList& paths);
+    // The current results when "add to table" is ticked: Profile cells then keeps their rows.
+    std::shared_ptr<const ProfilingResults> appendTarget() const;
     // Rows that pass the filter, in the table's current order, all columns; plus a units sidecar.
     bool exportCsv(const QString& path, QString* error = nullptr);
     // The plot on the current tab as PNG, SVG or PDF (by extension).
@@ -107,7 +110,7 @@ private:
     std::vector<int> selected_;
     bool syncing_ = false;
     QJsonObject pendingState_;  // applied when the session's table has been read
-    QString csvPath_;           // where the table was read from or last exported to
+    QStringList csvPaths_;      // where the table was read from or last exported to
     // Statistics of the rows last plotted (recomputed when the filter changes, not per feature).
     std::vector<int> statsRows_;
     std::shared_ptr<const ConditionStats> stats_;
@@ -124,6 +127,7 @@ private:
     QLabel* counts_;
     QLabel* origin_;
     QCheckBox* pick_;
+    QCheckBox* append_;
     QTabWidget* tabs_;
     UmapScatterPlot* scatter_;
     ConditionBoxPlot* box_;

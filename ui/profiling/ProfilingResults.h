@@ -4,6 +4,7 @@
 // its z-scored features. Shared read-only between the panel's models and plots.
 #include <Eigen/Dense>
 #include <QString>
+#include <QStringList>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,8 +18,8 @@ struct ProfilingResults {
     std::map<std::string, std::string> units;  // column -> unit
     Eigen::MatrixXd embedding;                 // rows x 2; empty when there is none
     QString embeddingNote;                     // why there is none, or the embedding's warnings
-    QString origin;                            // "profiled FILE" or the CSV's path
-    bool saved = false;                        // already on disk (opened from a CSV)
+    QString origin;                            // "profiled FILE" or the CSVs' paths
+    QStringList files;                         // the CSVs it was read from; empty: not on disk yet
 };
 
 } // namespace rfx::ui

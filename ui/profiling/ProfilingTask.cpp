@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/analysis/FeatureMatrix.h"
+#include "core/analysis/FeatureTableConcat.h"
 #include "core/profiling/OpenDatasetProfile.h"
 #include "core/segmentation/DatasetSegmentation.h"
 
@@ -46,9 +47,17 @@ BackgroundJob::Work makeProfilingWork(ProfilingSetup setup, std::function<void(c
             throw InputError(setup.dataset->path() + ": no cells with a nucleus were found");
         auto results = std::make_shared<ProfilingResults>();
         auto table = std::make_shared<FeatureTable>(featureTableOf(prof.result, &results->units));
+        results->origin = QObject::tr("profiled %1").arg(QFileInfo(QString::fromStdString(setup.dataset->path())).fileName());
+        if (setup.appendTo) {
+            const QString origin = setup.appendTo->origin + " + " + results->origin;
+            table = std::make_shared<FeatureTable>(
+                concatenateFeatureTables({setup.appendTo->table.get(), table.get()}, origin.toStdString()));
+            results->units.insert(setup.appendTo->units.begin(), setup.appendTo->units.end());
+            results->origin = origin;
+        }
+        // UMAP over all rows: an embedding is only comparable within one run.
         results->embedding = embedFeatureTable(*table, setup.umap, &results->embeddingNote, sub(0.85, 1.0), cancel);
         results->table = std::move(table);
-        results->origin = QObject::tr("profiled %1").arg(QFileInfo(QString::fromStdString(setup.dataset->path())).fileName());
         auto outcome = std::make_shared<ProfilingOutcome>();
         outcome->results = std::move(results);
         outcome->dataset = setup.dataset;
@@ -61,19 +70,31 @@ BackgroundJob::Work makeProfilingWork(ProfilingSetup setup, std::function<void(c
     };
 }
 
-BackgroundJob::Work makeFeatureCsvWork(std::string csvPath, UmapParams umap,
+BackgroundJob::Work makeFeatureCsvWork(std::vector<std::string> csvPaths, UmapParams umap,
                                        std::function<void(std::shared_ptr<const ProfilingResults>)> commit)
 {
-    return [csvPath = std::move(csvPath), umap, commit = std::move(commit)](
+    return [csvPaths = std::move(csvPaths), umap, commit = std::move(commit)](
                const ProgressFn& progress, const CancelToken& cancel) -> BackgroundJob::Commit {
         progress(0.0, "read");
         auto results = std::make_shared<ProfilingResults>();
-        auto table = std::make_shared<FeatureTable>(FeatureTable::read(csvPath));
-        results->units = featureCsvUnits(csvPath, *table);
+        std::vector<FeatureTable> parts;
+        std::vector<const FeatureTable*> pointers;
+        QStringList names;
+        for (const std::string& path : csvPaths) {
+            cancel.check();
+            parts.push_back(FeatureTable::read(path));
+            for (const auto& [column, unit] : featureCsvUnits(path, parts.back()))
+                results->units.emplace(column, unit);  // the first file's sidecar wins
+            names << QString::fromStdString(path);
+        }
+        for (const FeatureTable& t : parts)
+            pointers.push_back(&t);
+        results->origin = names.join(" + ");
+        auto table = std::make_shared<FeatureTable>(parts.size() == 1 ? std::move(parts.front())
+                                                                        : concatenateFeatureTables(pointers, results->origin.toStdString()));
         results->embedding = embedFeatureTable(*table, umap, &results->embeddingNote, progress, cancel);
         results->table = std::move(table);
-        results->origin = QString::fromStdString(csvPath);
-        results->saved = true;
+        results->files = names;
         std::shared_ptr<const ProfilingResults> done = std::move(results);
         return [done, commit] { commit(done); };
     };

@@ -17,6 +17,8 @@ struct ProfilingSetup {
     DatasetPtr dataset;  // snapshot: the handle is immutable
     std::string condition = "control";
     UmapParams umap;     // core defaults, seed 1: the same embedding as `refractome-cli embed`
+    // Rows to keep before the new ones (Profile cells with "add to table"); null: a new table.
+    std::shared_ptr<const ProfilingResults> appendTo;
 };
 
 struct ProfilingOutcome {
@@ -33,7 +35,9 @@ Eigen::MatrixXd embedFeatureTable(const FeatureTable& table, UmapParams params, 
                                   const ProgressFn& progress = {}, const CancelToken& cancel = {});
 
 BackgroundJob::Work makeProfilingWork(ProfilingSetup setup, std::function<void(const ProfilingOutcome&)> commit);
-BackgroundJob::Work makeFeatureCsvWork(std::string csvPath, UmapParams umap,
+// Reads one or more feature CSVs (several are combined row by row, as `cat` of the files would)
+// and embeds the result.
+BackgroundJob::Work makeFeatureCsvWork(std::vector<std::string> csvPaths, UmapParams umap,
                                        std::function<void(std::shared_ptr<const ProfilingResults>)> commit);
 
 } // namespace rfx::ui

@@ -87,8 +87,7 @@ void UmapScatterPlot::paintPlot(QPainter& p, const QRectF& area) const
                    message_.isEmpty() ? tr("No embedding: profile cells or open a feature table") : message_);
         return;
     }
-    const QRectF d = dataRect();
-    const PlotAxes axes(area, d.left(), d.right(), d.top(), d.bottom(), rightMargin());
+    const PlotAxes axes = axesIn(area);
     const bool numeric = !values_.empty();
     double lo = 0, hi = 1;
     if (numeric) {
@@ -168,28 +167,35 @@ void UmapScatterPlot::paintPlot(QPainter& p, const QRectF& area) const
     p.restore();
 }
 
-QPointF UmapScatterPlot::pixelOf(int row) const
+PlotAxes UmapScatterPlot::axesIn(const QRectF& area) const
 {
     const QRectF d = dataRect();
-    const PlotAxes axes(QRectF(rect()), d.left(), d.right(), d.top(), d.bottom(), rightMargin());
-    return axes.map(xy_.at(std::size_t(row)).x(), xy_.at(std::size_t(row)).y());
+    return PlotAxes(area, d.left(), d.right(), d.top(), d.bottom(), rightMargin());
+}
+
+QPointF UmapScatterPlot::pixelOf(int row) const
+{
+    return axesIn(QRectF(rect())).map(xy_.at(std::size_t(row)).x(), xy_.at(std::size_t(row)).y());
 }
 
 std::vector<int> UmapScatterPlot::rowsInside(const QPolygonF& pixels) const
 {
+    // One frame for all points: a lasso over tens of thousands of cells stays instant.
+    const PlotAxes axes = axesIn(QRectF(rect()));
     std::vector<int> rows;
     for (int r : shown_)
-        if (pixels.containsPoint(pixelOf(r), Qt::OddEvenFill))
+        if (pixels.containsPoint(axes.map(xy_[std::size_t(r)].x(), xy_[std::size_t(r)].y()), Qt::OddEvenFill))
             rows.push_back(r);
     return rows;
 }
 
 int UmapScatterPlot::nearestRow(const QPointF& pixel, double maxDistance) const
 {
+    const PlotAxes axes = axesIn(QRectF(rect()));
     int best = -1;
     double bestD = maxDistance * maxDistance;
     for (int r : shown_) {
-        const QPointF d = pixelOf(r) - pixel;
+        const QPointF d = axes.map(xy_[std::size_t(r)].x(), xy_[std::size_t(r)].y()) - pixel;
         const double dd = QPointF::dotProduct(d, d);
         if (dd <= bestD) {
             bestD = dd;

@@ -7,6 +7,7 @@
 #include <QStringList>
 #include <vector>
 
+#include "ui/profiling/PlotAxes.h"
 #include "ui/profiling/PlotCanvas.h"
 
 namespace rfx::ui {
@@ -39,6 +40,7 @@ protected:
 
 private:
     QRectF dataRect() const;
+    PlotAxes axesIn(const QRectF& area) const;
     double rightMargin() const;
     int nearestRow(const QPointF& pixel, double maxDistance) const;
 
