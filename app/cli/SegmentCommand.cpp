@@ -57,7 +57,12 @@ CommandSpec segmentSpec()
         "foreground (smoothed RI above the medium RI + D, default 0.006). OUT holds the input channels,\n"
         "<organelle>_mask, nucleus_labels and cell_labels (a nucleus carries its cell's id), the table\n"
         "'cells' (id, volume, has_nucleus, touches_border: cut by the lateral field border) and the\n"
-        "parameters used.";
+        "parameters used.\n"
+        "\n"
+        "Segmentation models: when IN holds the outputs of predict with a model package of task\n"
+        "'segmentation' (probability channels named after the organelles, and 'cell'), the organelle\n"
+        "probabilities are thresholded at 0.5 (unless --threshold says otherwise) and the 'cell'\n"
+        "probability replaces the RI foreground (> 0.5) and the membrane as the watershed landscape.";
     s.options = {{"output", true, "output results file (.h5)", "OUT.h5"},
                  {"otsu", false, "Otsu thresholds instead of the fixed defaults", ""},
                  {"threshold", true, "fixed threshold(s), e.g. nucleus=0.4,mitochondria=0.3", "NAME=V,..."},

@@ -228,9 +228,16 @@ SegmentationResult segmentCells(const SegmentationInputs& in, const ProgressFn& 
     // Elevation: the plasma-membrane stain peaks where neighbouring cells meet; without it, the
     // inverted distance to the background separates cells at their necks.
     std::vector<float> elevation;
-    if (const auto mem = in.fluorescence.find("membrane"); mem != in.fluorescence.end() && mem->second) {
+    if (in.cellProbability) {
+        // A segmentation model's cell probability is low where cells meet: flood its inverse.
+        elevation = floatCopy(*in.cellProbability);
+        const double s = in.params.membraneSmoothingSigma_um;
+        synth::gaussianBlur3D(elevation.data(), shape, {s / spacing[0], s / spacing[1], s / spacing[2]});
+        for (float& e : elevation)
+            e = -e;
+    } else if (const auto mem = in.fluorescence.find("membrane"); mem != in.fluorescence.end() && mem->second) {
         elevation = floatCopy(*mem->second);
-        const double s = in.params.smoothingSigma_um;
+        const double s = in.params.membraneSmoothingSigma_um;
         synth::gaussianBlur3D(elevation.data(), shape, {s / spacing[0], s / spacing[1], s / spacing[2]});
     } else {
         elevation = seg::insideDistance(fg, shape, spacing);

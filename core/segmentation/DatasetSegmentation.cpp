@@ -70,6 +70,16 @@ SegmentationInputs segmentationInputsFor(const Dataset& ds, std::size_t t, const
     }
     in.mediumRI = ds.info().mediumRI;
     in.params = params;
+    // Outputs of a segmentation model (probability role) are sigmoid probabilities: thresholded
+    // at 0.5 unless the user set a threshold; "cell" replaces the RI foreground and the membrane
+    // as the watershed's landscape.
+    for (const auto& [name, volume] : in.fluorescence)
+        if (ds.channel(static_cast<std::size_t>(ds.channelIndex(name))).role == ChannelRole::Probability)
+            in.params.thresholds.emplace(name, 0.5);
+    if (const int c = ds.channelIndex(kCellProbabilityChannel);
+        c >= 0 && ds.channel(static_cast<std::size_t>(c)).role == ChannelRole::Probability &&
+        ds.channel(static_cast<std::size_t>(c)).components == 1 && t < ds.channel(static_cast<std::size_t>(c)).frames())
+        in.cellProbability = ds.frame(static_cast<std::size_t>(c), t);
     return in;
 }
 
@@ -173,6 +183,7 @@ DatasetSegmentationSummary segmentDataset(const DatasetSegmentationInputs& in, c
     doc["thresholds_first_frame"] = sum.thresholdsUsed;
     doc["cell_ri_offset"] = in.params.cellRiOffset;
     doc["smoothing_sigma_um"] = in.params.smoothingSigma_um;
+    doc["membrane_smoothing_sigma_um"] = in.params.membraneSmoothingSigma_um;
     doc["min_cell_volume_um3"] = in.params.minCellVolume_um3;
     doc["split_touching_nuclei"] = in.params.splitTouchingNuclei;
     doc["nucleus_split_depth_um"] = in.params.nucleusSplitDepth_um;

@@ -15,7 +15,12 @@ int riChannelIndex(const Dataset& ds);
 // A fluorescence channel by target name (predicted, measured or probability role); -1 when absent.
 int fluorescenceChannelIndex(const Dataset& ds, const std::string& target);
 
-// Inputs of segmentCells for frame t: RI, every fluorescence target present, the medium RI.
+// The output name of a segmentation model's cell (cytoplasm) probability.
+inline constexpr const char* kCellProbabilityChannel = "cell";
+
+// Inputs of segmentCells for frame t: RI, every fluorescence target present, the medium RI, and a
+// segmentation model's outputs (probability role: organelles thresholded at 0.5, "cell" as the
+// cell probability).
 SegmentationInputs segmentationInputsFor(const Dataset& ds, std::size_t t, const SegmentationParams& params);
 
 struct DatasetSegmentationInputs {

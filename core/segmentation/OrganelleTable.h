@@ -20,7 +20,7 @@ inline constexpr std::array<OrganelleSpec, 5> kOrganelles{{
     {"nucleoli", 0.35, 0.05, "small bright bodies: below half-maximum because prediction blurs them"},
     {"membrane", 0.30, 0.0, "thin sheet: a low threshold keeps it connected"},
     {"lipid_droplets", 0.45, 0.02, "near half-maximum of the droplet stain"},
-    {"mitochondria", 0.25, 0.01, "thin tubes: prediction spreads them, so a low threshold"},
+    {"mitochondria", 0.35, 0.01, "thin tubes: prediction spreads them, so below half-maximum"},
 }};
 
 // "<organelle>_mask": the channel name of an organelle mask in results files.

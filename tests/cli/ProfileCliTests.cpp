@@ -185,3 +185,46 @@ TEST_CASE("profile and segment refuse bad input with exit code 2 and write nothi
     CHECK(r.exitCode == 2);
     CHECK(!std::filesystem::exists(dir.file("s.h5")));
 }
+
+#ifdef REFRACTOME_CLI_HAS_TORCH
+TEST_CASE("features from predicted fluorescence agree with features from the true fluorescence (paper-style)",
+          "[profile][validation]")
+{
+    if (!pythonReferenceAvailable()) {
+        WARN("skipped: /usr/bin/python3 with numpy and scipy not available for tests/tools/feature_agreement.py");
+        return;
+    }
+    // Two held-out fields (seeds not used for training or for choosing the segmentation defaults),
+    // each segmented twice: from the generator's fluorescence and from the bundled model's prediction.
+    test::TempDir dir;
+    std::string truthSegs, predSegs;
+    for (const char* seed : {"301", "302"}) {
+        const std::string cells = dir.file(std::string("cells") + seed + ".h5"), pred = dir.file(std::string("pred") + seed + ".h5");
+        const std::string segT = dir.file(std::string("segt") + seed + ".h5"), segP = dir.file(std::string("segp") + seed + ".h5");
+        REQUIRE(runCli("synth cells --size 32,256,256 --cells 6 --quiet --seed " + std::string(seed) + " -o " + quoted(cells)).exitCode == 0);
+        const auto p = runCli("predict " + quoted(cells) + " -o " + quoted(pred) + " --quiet");
+        INFO(p.err);
+        REQUIRE(p.exitCode == 0);
+        REQUIRE(runCli("segment " + quoted(cells) + " -o " + quoted(segT)).exitCode == 0);
+        REQUIRE(runCli("segment " + quoted(pred) + " -o " + quoted(segP)).exitCode == 0);
+        truthSegs += " " + quoted(segT);
+        predSegs += " " + quoted(segP);
+    }
+    const std::string truthCsv = dir.file("truth.csv"), predCsv = dir.file("pred.csv");
+    REQUIRE(runCli("profile" + truthSegs + " -o " + quoted(truthCsv)).exitCode == 0);
+    REQUIRE(runCli("profile" + predSegs + " -o " + quoted(predCsv)).exitCode == 0);
+    const auto a = test::runShell("/usr/bin/python3 " +
+                                  quoted(std::string(REFRACTOME_SOURCE_DIR) + "/tests/tools/feature_agreement.py") + " " +
+                                  quoted(truthCsv) + " " + quoted(predCsv));
+    INFO(a.out << a.err);
+    REQUIRE(a.exitCode == 0);
+    const auto j = nlohmann::json::parse(a.out);
+    CHECK(j["matched_cells"].get<int>() >= 10);
+    CHECK(j["features"].get<int>() >= 60);
+    // docs/segmentation.md: median per-feature r 0.99 and pooled (z-scored) r 0.89-0.95 on pairs of
+    // held-out fields. The pooled target of 0.95 is not reached on every pair: features that hardly
+    // vary between synthetic cells (nucleus stain intensity, nucleus sphericity) correlate poorly.
+    CHECK(j["median_per_feature_r"].get<double>() >= 0.95);
+    CHECK(j["pooled_r_zscored"].get<double>() >= 0.85);
+}
+#endif

@@ -169,6 +169,59 @@ TEST_CASE("Two touching nuclei are split into two cells; one nucleus is not over
     CHECK(segmentCells(in).cells.size() == 1);
 }
 
+TEST_CASE("A cell probability map replaces the RI foreground and splits touching cells where it dips",
+          "[segmentation]")
+{
+    // Two box-shaped cells side by side along x (x < 48 and x >= 48); the "model" is sure of both
+    // interiors (0.9) and unsure at their shared face (0.55 in the two columns x = 46, 47, still
+    // foreground), so the boundary must follow the dip, not the midpoint between the nuclei.
+    Grid g;
+    g.shape = {12, 40, 96};
+    g.spacing_um = {0.2, 0.15, 0.15};
+    Volume prob = Volume::zeros<float>(g), nuc = Volume::zeros<float>(g);
+    for (std::size_t z = 2; z < 10; ++z)
+        for (std::size_t y = 4; y < 36; ++y)
+            for (std::size_t x = 8; x < 88; ++x) {
+                prob.at<float>(z, y, x) = (x == 46 || x == 47) ? 0.55f : 0.9f;
+                // Nuclei off-centre: the left one near its cell's far end, the right one near the dip.
+                const bool left = x >= 12 && x < 24, right = x >= 52 && x < 64;  // 5 µm³ each
+                if ((left || right) && y >= 12 && y < 28 && z >= 3 && z < 9)
+                    nuc.at<float>(z, y, x) = 0.9f;
+            }
+    SegmentationInputs in;
+    in.cellProbability = std::make_shared<Volume>(prob);
+    in.fluorescence["nucleus"] = std::make_shared<Volume>(nuc);
+    in.params.minCellVolume_um3 = 1;
+    in.params.nucleusSplitDepth_um = 10;  // the two nuclei are separate components anyway
+    const SegmentationResult r = segmentCells(in);
+    REQUIRE(r.cells.size() == 2);
+    const std::int32_t leftId = r.cellLabels.at<std::int32_t>(6, 20, 15);
+    const std::int32_t rightId = r.cellLabels.at<std::int32_t>(6, 20, 55);
+    CHECK(leftId > 0);
+    CHECK(rightId > 0);
+    CHECK(leftId != rightId);
+    std::size_t wrong = 0, foreground = 0, labelOutsideForeground = 0;
+    for (std::size_t z = 0; z < 12; ++z)
+        for (std::size_t y = 0; y < 40; ++y)
+            for (std::size_t x = 0; x < 96; ++x) {
+                const std::int32_t id = r.cellLabels.at<std::int32_t>(z, y, x);
+                const bool fg = prob.at<float>(z, y, x) > 0.5f;
+                if ((id > 0) != fg)
+                    ++labelOutsideForeground;
+                if (fg) {
+                    ++foreground;
+                    // The dip itself may go either way; everything else belongs to its own side.
+                    if (x < 46 && id != leftId)
+                        ++wrong;
+                    if (x > 47 && id != rightId)
+                        ++wrong;
+                }
+            }
+    CHECK(foreground == 8u * 32u * 80u);
+    CHECK(labelOutsideForeground == 0u);
+    CHECK(wrong == 0u);
+}
+
 TEST_CASE("Segmenting synthetic fields reaches Dice >= 0.9 for nuclei and >= 0.85 for cells", "[segmentation]")
 {
     for (std::uint64_t seed : {11u, 12u}) {

@@ -11,6 +11,7 @@ Usage: feature_agreement.py TRUTH_FEATURES.csv PREDICTED_FEATURES.csv
 """
 import csv
 import json
+import os
 import re
 import sys
 
@@ -28,7 +29,9 @@ def load(path):
 
 
 def key(row):
-    m = re.search(r"(\d+)\D*$", row["source_file"])
+    # the field number: the last digits of the file name without its extension (segp205.h5 -> 205)
+    stem = os.path.splitext(os.path.basename(row["source_file"]))[0]
+    m = re.search(r"(\d+)\D*$", stem)
     return (m.group(1) if m else row["source_file"], row["frame"])
 
 
