@@ -231,14 +231,12 @@ SegmentationResult segmentCells(const SegmentationInputs& in, const ProgressFn& 
     if (in.cellProbability) {
         // A segmentation model's cell probability is low where cells meet: flood its inverse.
         elevation = floatCopy(*in.cellProbability);
-        const double s = in.params.membraneSmoothingSigma_um;
-        synth::gaussianBlur3D(elevation.data(), shape, {s / spacing[0], s / spacing[1], s / spacing[2]});
+        seg::smoothGaussianRecursive(elevation, shape, spacing, in.params.membraneSmoothingSigma_um);
         for (float& e : elevation)
             e = -e;
     } else if (const auto mem = in.fluorescence.find("membrane"); mem != in.fluorescence.end() && mem->second) {
         elevation = floatCopy(*mem->second);
-        const double s = in.params.membraneSmoothingSigma_um;
-        synth::gaussianBlur3D(elevation.data(), shape, {s / spacing[0], s / spacing[1], s / spacing[2]});
+        seg::smoothGaussianRecursive(elevation, shape, spacing, in.params.membraneSmoothingSigma_um);
     } else {
         elevation = seg::insideDistance(fg, shape, spacing);
         for (float& e : elevation)

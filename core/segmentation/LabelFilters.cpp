@@ -8,6 +8,7 @@
 #include <itkMorphologicalWatershedFromMarkersImageFilter.h>
 #include <itkRegionalMaximaImageFilter.h>
 #include <itkSignedMaurerDistanceMapImageFilter.h>
+#include <itkSmoothingRecursiveGaussianImageFilter.h>
 
 #include <algorithm>
 #include <cstring>
@@ -118,6 +119,18 @@ std::vector<float> insideDistance(const Mask& mask, const Shape& shape, const Sp
     for (std::size_t i = 0; i < d.size(); ++i)
         d[i] = mask[i] ? std::max(d[i], 0.f) : 0.f;
     return d;
+}
+
+void smoothGaussianRecursive(std::vector<float>& values, const Shape& shape, const Spacing& spacing, double sigma_um)
+{
+    checkSize(values.size(), shape, "values");
+    if (values.empty() || !(sigma_um > 0))
+        return;
+    auto filter = itk::SmoothingRecursiveGaussianImageFilter<Image3<float>, Image3<float>>::New();
+    filter->SetInput(toItk(values.data(), shape, spacing));
+    filter->SetSigma(sigma_um);  // physical units: the image carries the voxel spacing
+    filter->Update();
+    std::memcpy(values.data(), filter->GetOutput()->GetBufferPointer(), sizeof(float) * values.size());
 }
 
 int hMaximaMarkers(const std::vector<float>& height, const Mask& mask, const Shape& shape, double h, Labels& out)

@@ -30,6 +30,10 @@ std::vector<float> insideDistance(const Mask& mask, const Shape& shape, const Sp
 // (peaks that rise at least h above their surroundings), restricted to the mask. Returns the count.
 int hMaximaMarkers(const std::vector<float>& height, const Mask& mask, const Shape& shape, double h, Labels& out);
 
+// Gaussian smoothing with sigma in µm by ITK's recursive (IIR) filter: the cost per voxel does
+// not grow with sigma, unlike a sampled kernel, which matters for the wide membrane smoothing.
+void smoothGaussianRecursive(std::vector<float>& values, const Shape& shape, const Spacing& spacing, double sigma_um);
+
 // Marker-controlled watershed flooding `elevation` from the markers (ITK's morphological
 // watershed, no watershed lines: every voxel receives a marker's label).
 Labels watershedFromMarkers(const std::vector<float>& elevation, const Labels& markers, const Shape& shape);
