@@ -302,6 +302,24 @@ void VolumeScene::setCamera(const CameraState& s)
     renderer_->ResetCameraClippingRange();
 }
 
+bool VolumeScene::viewRay(int x, int y, std::array<double, 3>& nearPoint, std::array<double, 3>& farPoint) const
+{
+    if (!hasData_)
+        return false;
+    for (int k = 0; k < 2; ++k) {
+        renderer_->SetDisplayPoint(x, y, k);  // depth 0: near plane, 1: far plane
+        renderer_->DisplayToWorld();
+        double w[4];
+        renderer_->GetWorldPoint(w);
+        if (w[3] == 0)
+            return false;
+        auto& out = k == 0 ? nearPoint : farPoint;
+        for (int a = 0; a < 3; ++a)
+            out[std::size_t(a)] = w[a] / w[3];
+    }
+    return true;
+}
+
 vtkRenderer* VolumeScene::renderer() const { return renderer_.Get(); }
 
 void VolumeScene::render() { window_->Render(); }

@@ -58,6 +58,9 @@ public:
     void setCamera(const CameraState& state);
     void render();
     vtkRenderer* renderer() const;
+    // The line of sight through display pixel (x, y) (origin bottom-left) from the near to the far
+    // clipping plane, in µm; false before the first layer. For picking what lies under the mouse.
+    bool viewRay(int x, int y, std::array<double, 3>& nearPoint, std::array<double, 3>& farPoint) const;
     bool hasVolume() const { return hasData_; }
     // Data bounds in µm (xmin, xmax, ymin, ymax, zmin, zmax); zeros before the first layer.
     std::array<double, 6> bounds() const { return bounds_; }

@@ -71,6 +71,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(profiling_, &ProfilingPanel::profileRequested, this, [this] { startProfiling(); });
     connect(profiling_, &ProfilingPanel::selectionChanged, this, [this] { scheduleRefresh(); });
     connect(viewer_, &ViewerWidget::crosshairChanged, this, [this](const std::array<double, 3>& xyz) { pickCellAt(xyz); });
+    connect(viewer_, &ViewerWidget::viewRayPicked, this,
+            [this](const std::array<double, 3>& from, const std::array<double, 3>& to) { pickCellAlong(from, to); });
 
     statusBar()->addPermanentWidget(new JobStatusWidget(job_, this));
     refreshTimer_ = new QTimer(this);
@@ -433,21 +435,40 @@ VolumePtr MainWindow::selectedCellsVolume() const
     }
 }
 
-void MainWindow::pickCellAt(const std::array<double, 3>& xyz)
+std::pair<VolumePtr, std::size_t> MainWindow::pickableLabels() const
 {
     const int c = cellLabelsChannel();
     if (c < 0 || !profiling_->pickingEnabled())
-        return;
+        return {nullptr, 0};
     const auto f = frameOf(std::size_t(c));
     if (!f)
-        return;
+        return {nullptr, 0};
     try {
-        const int id = labelAt(*dataset_->frame(std::size_t(c), *f), xyz);
-        if (id > 0 && profiling_->selectCell(*f, id, QString::fromStdString(dataset_->path())))
-            statusBar()->showMessage(tr("Selected cell %1 of frame %2").arg(id).arg(*f + 1), 3000);
+        return {dataset_->frame(std::size_t(c), *f), *f};
     } catch (const std::exception& e) {
         statusBar()->showMessage(QString::fromStdString(e.what()));
+        return {nullptr, 0};
     }
+}
+
+void MainWindow::pickCellAt(const std::array<double, 3>& xyz)
+{
+    const auto [labels, frame] = pickableLabels();
+    if (!labels)
+        return;
+    const int id = labelAt(*labels, xyz);
+    if (id > 0 && profiling_->selectCell(frame, id, QString::fromStdString(dataset_->path())))
+        statusBar()->showMessage(tr("Selected cell %1 of frame %2").arg(id).arg(frame + 1), 3000);
+}
+
+void MainWindow::pickCellAlong(const std::array<double, 3>& from, const std::array<double, 3>& to)
+{
+    // The crosshair goes to the cell's surface under the mouse; pickCellAt then selects it.
+    const auto labels = pickableLabels().first;
+    if (!labels)
+        return;
+    if (const auto hit = firstLabelledPoint(*labels, from, to))
+        viewer_->setCrosshair(*hit);
 }
 
 bool MainWindow::startProfiling()

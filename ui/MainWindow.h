@@ -83,6 +83,9 @@ private:
     void refreshScene();
     void onFrameChanged();
     void pickCellAt(const std::array<double, 3>& xyz);
+    void pickCellAlong(const std::array<double, 3>& from, const std::array<double, 3>& to);
+    // The cell labels of the shown frame, and that frame, when picking cells is on.
+    std::pair<VolumePtr, std::size_t> pickableLabels() const;
     int cellLabelsChannel() const;
     // Frame of channel c showing the current time; nullopt when the channel has no such frame.
     std::optional<std::size_t> frameOf(std::size_t channel) const;

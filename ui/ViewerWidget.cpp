@@ -19,6 +19,11 @@ ViewerWidget::ViewerWidget(QWidget* parent) : QWidget(parent)
     view3d_->setObjectName("view3D");
     view3d_->setToolTip(tr("3D view: drag to rotate, wheel to zoom, middle-drag to pan, R to reset"));
     scene_ = std::make_unique<render::VolumeScene>(view3d_->renderWindow());
+    connect(view3d_, &VtkViewWidget::clicked, this, [this](int x, int y) {
+        std::array<double, 3> from{}, to{};
+        if (scene_->viewRay(x, y, from, to))
+            Q_EMIT viewRayPicked(from, to);
+    });
     grid->addWidget(view3d_, 0, 0);
     const char* names[3] = {"sliceXY", "sliceXZ", "sliceYZ"};
     const int pos[3][2] = {{0, 1}, {1, 0}, {1, 1}};

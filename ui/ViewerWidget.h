@@ -42,6 +42,8 @@ public:
 
 Q_SIGNALS:
     void crosshairChanged(const std::array<double, 3>& xyz);
+    // A click in the 3D view: the line of sight under the mouse, near to far, in µm (x, y, z).
+    void viewRayPicked(const std::array<double, 3>& nearPoint, const std::array<double, 3>& farPoint);
 
 private:
     void updateSlices();

@@ -1,5 +1,6 @@
 #include "ui/VtkViewWidget.h"
 
+#include <QLineF>
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
@@ -143,6 +144,8 @@ void VtkViewWidget::mousePressEvent(QMouseEvent* e)
         Q_EMIT pointPicked(v.x(), v.y());
         return;
     }
+    if (e->button() == Qt::LeftButton)
+        pressAt_ = e->position();
     switch (e->button()) {
     case Qt::LeftButton: forwardMouse(e, vtkCommand::LeftButtonPressEvent); break;
     case Qt::MiddleButton: forwardMouse(e, vtkCommand::MiddleButtonPressEvent); break;
@@ -156,6 +159,10 @@ void VtkViewWidget::mouseReleaseEvent(QMouseEvent* e)
     if (picking_ && e->button() == Qt::LeftButton) {
         picking_ = false;
         return;
+    }
+    if (e->button() == Qt::LeftButton && QLineF(pressAt_, e->position()).length() < 3) {
+        const QPoint v = vtkPosition(e->position());
+        Q_EMIT clicked(v.x(), v.y());
     }
     switch (e->button()) {
     case Qt::LeftButton: forwardMouse(e, vtkCommand::LeftButtonReleaseEvent); break;

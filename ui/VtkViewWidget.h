@@ -27,6 +27,8 @@ public:
 Q_SIGNALS:
     // Left click or drag in a slice view, in VTK display pixels (origin bottom-left).
     void pointPicked(int x, int y);
+    // 3D view: a left click without dragging (a drag rotates), in VTK display pixels.
+    void clicked(int x, int y);
     // The R key: reset the camera.
     void resetCameraRequested();
     // The GL surface got a new size (pixels); slice views refit their image.
@@ -52,6 +54,7 @@ private:
     bool inPaint_ = false;
     bool sliceMode_ = false;
     bool picking_ = false;
+    QPointF pressAt_{-1000, -1000};  // where the left button went down (click vs. rotate)
     bool renderPending_ = true;
 };
 

@@ -292,6 +292,29 @@ private Q_SLOTS:
             }
         QVERIFY(picked);
 
+        // A click in the 3D view selects the first cell along the line of sight and moves the
+        // crosshair onto it.
+        panel->selectRows({});
+        w.refreshNow();
+        QTest::qWait(200);
+        ui::VtkViewWidget* v3 = w.viewer()->view3D();
+        bool picked3D = false;
+        for (int gy = 2; gy < 10 && !picked3D; ++gy)
+            for (int gx = 2; gx < 10 && !picked3D; ++gx) {
+                QTest::mouseClick(v3, Qt::LeftButton, {}, QPoint(v3->width() * gx / 12, v3->height() * gy / 12));
+                if (panel->selectedRows().empty())
+                    continue;
+                picked3D = true;
+                const auto row = std::size_t(panel->selectedRows().front());
+                const auto c = w.viewer()->crosshair();
+                const Grid& g = labelFrame->grid();
+                const auto ix = std::size_t(std::lround((c[0] - g.origin_um[2]) / g.spacing_um[2]));
+                const auto iy = std::size_t(std::lround((c[1] - g.origin_um[1]) / g.spacing_um[1]));
+                const auto iz = std::size_t(std::lround((c[2] - g.origin_um[0]) / g.spacing_um[0]));
+                QCOMPARE(std::stoi(table.cell(row, std::size_t(idCol))), int(labelFrame->valueAt(g.index(iz, iy, ix))));
+            }
+        QVERIFY(picked3D);
+
         // Time courses: one series per track, in time order, for this time-lapse.
         panel->setFeature("cell_volume");
         std::set<std::string> tracks;

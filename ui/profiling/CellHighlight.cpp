@@ -41,4 +41,44 @@ int labelAt(const Volume& labels, const std::array<double, 3>& xyz_um)
     return int(labels.valueAt(g.index(idx[0], idx[1], idx[2])));
 }
 
+std::optional<std::array<double, 3>> firstLabelledPoint(const Volume& labels, const std::array<double, 3>& from,
+                                                        const std::array<double, 3>& to)
+{
+    const Grid& g = labels.grid();
+    // Clip the segment to the volume's box (slab method) so the walk covers only the data.
+    double t0 = 0, t1 = 1;
+    for (int a = 0; a < 3; ++a) {
+        const auto ga = std::size_t(2 - a);  // grid axes are (z, y, x)
+        const double lo = g.origin_um[ga] - 0.5 * g.spacing_um[ga];
+        const double hi = g.origin_um[ga] + (double(g.shape[ga]) - 0.5) * g.spacing_um[ga];
+        const double d = to[std::size_t(a)] - from[std::size_t(a)];
+        if (std::abs(d) < 1e-12) {
+            if (from[std::size_t(a)] < lo || from[std::size_t(a)] > hi)
+                return std::nullopt;
+            continue;
+        }
+        double ta = (lo - from[std::size_t(a)]) / d, tb = (hi - from[std::size_t(a)]) / d;
+        if (ta > tb)
+            std::swap(ta, tb);
+        t0 = std::max(t0, ta);
+        t1 = std::min(t1, tb);
+    }
+    if (t0 > t1)
+        return std::nullopt;
+    double length = 0;
+    for (int a = 0; a < 3; ++a)
+        length += (to[std::size_t(a)] - from[std::size_t(a)]) * (to[std::size_t(a)] - from[std::size_t(a)]);
+    length = std::sqrt(length);
+    const double step = 0.5 * std::min({g.spacing_um[0], g.spacing_um[1], g.spacing_um[2]});
+    if (length <= 0)
+        return std::nullopt;
+    for (double t = t0; t <= t1; t += step / length) {
+        const std::array<double, 3> p = {from[0] + t * (to[0] - from[0]), from[1] + t * (to[1] - from[1]),
+                                         from[2] + t * (to[2] - from[2])};
+        if (labelAt(labels, p) > 0)
+            return p;
+    }
+    return std::nullopt;
+}
+
 } // namespace rfx::ui

@@ -89,10 +89,10 @@ ProfilingPanel::ProfilingPanel(BackgroundJob* job, QWidget* parent) : QWidget(pa
     colourBox_ = new QComboBox(this);
     colourBox_->setObjectName("colourBox");
     colourBox_->setMinimumContentsLength(16);
-    pick_ = new QCheckBox(tr("Pick cells in the slice views"), this);
+    pick_ = new QCheckBox(tr("Pick cells in the views"), this);
     pick_->setObjectName("pickCells");
     pick_->setChecked(true);
-    pick_->setToolTip(tr("A click on a cell in a slice view selects its row and point"));
+    pick_->setToolTip(tr("A click on a cell in a slice view or the 3D view selects its row and point"));
     choose->addWidget(new QLabel(tr("Feature:"), this));
     choose->addWidget(featureBox_, 1);
     choose->addWidget(new QLabel(tr("UMAP colour:"), this));
