@@ -1,5 +1,5 @@
 // refractome-cli render: the GUI's figures, headless. Uses render/ scenes in an offscreen VTK
-// window (X or Xvfb); links VTK but never Qt.
+// window (X, Xvfb, or EGL without any X server); links VTK but never Qt.
 #include <cmath>
 #include <algorithm>
 #include <filesystem>
@@ -30,8 +30,9 @@ CommandSpec renderSpec()
         "volume (--mode volume, the default), a maximum-intensity projection (mip), iso-surfaces (iso) or the\n"
         "central orthogonal slice (slice, plane chosen by --axis), with scale bar, axes, legend and time.\n"
         "--channels names the layers to show (default: RI and all fluorescence channels; uncertainty maps\n"
-        "and labels only when named). Physical voxel spacing is honoured. Needs an X display: on a machine\n"
-        "without one, run it under xvfb-run.";
+        "and labels only when named). Physical voxel spacing is honoured. With an X display (or Xvfb) VTK's\n"
+        "offscreen X window draws; without one, a Mesa EGL context (software llvmpipe, same pixels), so it\n"
+        "runs on batch nodes and in containers with no X server. REFRACTOME_RENDER_BACKEND=egl forces EGL.";
     s.options = {{"output", true, "output PNG", "FIG.png"},
                  {"channels", true, "comma-separated channel names", "a,b"},
                  {"mode", true, "volume, mip, iso or slice (default volume)", "MODE"},

@@ -117,3 +117,39 @@ TEST_CASE("render refuses bad options with exit code 2 and writes nothing", "[re
     CHECK(runCli("render " + demo + " -o " + quoted(out) + " --frame 99").exitCode == 2);
     CHECK(entryCount(dir.path()) == 0);
 }
+
+TEST_CASE("render works without any X display through Mesa's EGL, with the same pixels as under X", "[render][cli]")
+{
+    TempDir dir;
+    const std::string egl = dir.file("egl.png"), x11 = dir.file("x11.png");
+    const std::string args = " render " + quoted(REFRACTOME_DEMO_FILE) + " --channels ri,nucleus,actin --size 320,240 --frame 1 -o ";
+    const auto r = runShell("env -u DISPLAY -u WAYLAND_DISPLAY " + quoted(REFRACTOME_CLI) + args + quoted(egl));
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const PngStats e = readPng(egl);
+    CHECK(e.width == 320);
+    CHECK(e.height == 240);
+    CHECK(e.foreground > 0.03);
+    CHECK(e.blueish > 30);
+    CHECK(e.reddish > 30);
+    if (!haveDisplay()) {
+        WARN("no X display: the EGL figure was not compared with the X one");
+        return;
+    }
+    REQUIRE(runCli(args.substr(1) + quoted(x11)).exitCode == 0);
+    vtkNew<vtkPNGReader> a, b;
+    a->SetFileName(egl.c_str());
+    b->SetFileName(x11.c_str());
+    a->Update();
+    b->Update();
+    auto* pa = vtkUnsignedCharArray::SafeDownCast(a->GetOutput()->GetPointData()->GetScalars());
+    auto* pb = vtkUnsignedCharArray::SafeDownCast(b->GetOutput()->GetPointData()->GetScalars());
+    REQUIRE(pa);
+    REQUIRE(pb);
+    REQUIRE(pa->GetNumberOfValues() == pb->GetNumberOfValues());
+    double diff = 0;
+    for (vtkIdType i = 0; i < pa->GetNumberOfValues(); ++i)
+        diff += std::abs(int(pa->GetValue(i)) - int(pb->GetValue(i)));
+    // Both are Mesa's llvmpipe; measured identical. Allow rounding differences of other drivers.
+    CHECK(diff / double(pa->GetNumberOfValues()) < 1.0);
+}
