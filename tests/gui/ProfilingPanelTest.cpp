@@ -11,6 +11,9 @@
 #include <QItemSelectionModel>
 #include <QJsonDocument>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTimer>
 #include <QTableView>
 #include <QXmlStreamReader>
 #include <QtTest>
@@ -513,6 +516,30 @@ private Q_SLOTS:
         QVERIFY(panel->hasUnsavedResults());
         panel->setFeature("cell_volume");
         QCOMPARE(panel->boxPlot()->groups().size(), std::size_t(3));
+
+        // Unexported cells are never dropped silently: closing asks; Cancel keeps the window.
+        bool asked = false;
+        auto answer = [&](QMessageBox::StandardButton button) {
+            QTimer::singleShot(200, [&, button] {
+                for (QWidget* top : QApplication::topLevelWidgets())
+                    if (auto* box = qobject_cast<QMessageBox*>(top); box && box->isVisible()) {
+                        asked = true;
+                        box->button(button)->click();
+                    }
+            });
+        };
+        answer(QMessageBox::Cancel);
+        QVERIFY(!w.close());
+        QVERIFY(asked && w.isVisible());
+        asked = false;
+        answer(QMessageBox::Cancel);
+        QVERIFY(!panel->openFeatureCsv({bothCsv_}));  // replacing the table asks too
+        QVERIFY(asked);
+        QCOMPARE(panel->results()->table->rowCount(), grown.rowCount());
+        asked = false;
+        answer(QMessageBox::Discard);
+        QVERIFY(w.close());
+        QVERIFY(asked);
     }
 };
 

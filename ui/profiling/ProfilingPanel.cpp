@@ -256,7 +256,7 @@ bool ProfilingPanel::confirmReplace()
         return true;
     const auto answer = QMessageBox::question(
         this, tr("Profiling results not saved"),
-        tr("The profiled table (%1 rows) has not been exported. Export it before it is replaced?")
+        tr("The profiled table (%1 rows) has not been exported and would be lost. Export it first?")
             .arg(results_->table->rowCount()),
         QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
     if (answer == QMessageBox::Save)
