@@ -7,9 +7,11 @@
 
 #include "app/cli/Commands.h"
 #include "core/forces/CellMask.h"
+#include "core/forces/LearnedTfm.h"
 #include "core/forces/TfmOutput.h"
 #include "core/io/AtomicFile.h"
 #include "core/io/DatasetOpener.h"
+#include "core/prediction/ModelLocator.h"
 #include "core/util/Errors.h"
 
 namespace rfx::cli {
@@ -65,6 +67,10 @@ CommandSpec tfmSpec()
         "Method dvc (classical): digital volume correlation (FFT cross-correlation, windows 2N then N voxels,\n"
         "  50 % overlap, iterative window offset, normalised median test), then strain, linear elastic (or\n"
         "  neo-Hookean) stress and force density f = -div(sigma) on the correlation grid (docs/tfm.md).\n"
+        "Method dl (learned): a force model package (--model, default the bundled force-synthetic) maps the pair\n"
+        "  to the displacement field through the patch engine; the same strain/stress/force layers then run on\n"
+        "  the same node grid (--window sets its step, window/2), with E and nu from --young/--poisson. quality\n"
+        "  is 1 at every node (the network gives no confidence). No test-time augmentation (vector outputs).\n"
         "Inputs: any readable volume (TIFF stack or folder, TCF, results HDF5); the beads are --channel NAME,\n"
         "  else the first fluorescence channel, else the first channel; frame 0. The voxel size comes from the\n"
         "  file unless --voxel is given. --mask takes a label/binary volume (non-zero = cell) or a cell\n"
@@ -80,9 +86,12 @@ CommandSpec tfmSpec()
                  {"poisson", true, "Poisson ratio of the gel, in (-1, 0.5)", "NU"},
                  {"voxel", true, "voxel size in µm, overriding the file's", "Z,Y,X"},
                  {"mask", true, "cell mask or cell image (same shape as the bead volumes)", "MASK"},
-                 {"method", true, "dvc (default) or dl (learned; needs a force model package)", "dvc|dl"},
+                 {"method", true, "dvc (default, classical) or dl (learned, a force model package)", "dvc|dl"},
+                 {"model", true, "dl: force model package folder (default: the bundled force-synthetic)", "DIR"},
+                 {"device", true, "dl: auto (default), cpu or cuda", "DEV"},
+                 {"threads", true, "dl: CPU threads for the network (default 1; 0: all cores)", "N"},
                  {"vectors", true, "also write per-node vectors as CSV", "FILE.csv"},
-                 {"window", true, "final correlation window in voxels along the finest axis (default 32)", "N"},
+                 {"window", true, "final correlation window in voxels along the finest axis (default 32); dl: node step N/2", "N"},
                  {"channel", true, "channel holding the beads in both inputs", "NAME"},
                  {"smooth", true, "Gaussian pre-smoothing of the displacement in grid nodes (default 0)", "SIGMA"},
                  {"neo-hookean", false, "compressible neo-Hookean stress instead of linear elasticity"},
@@ -134,8 +143,16 @@ int runTfm(const ParsedArgs& args)
                 throw InputError("--voxel: each of Z,Y,X must be a positive size in µm");
         voxel = {v[0], v[1], v[2]};
     }
-    if (method == "dl")
-        throw InputError("tfm --method dl: the learned method needs a force model package (not installed)");
+    if (method != "dl" && (args.has("model") || args.has("device") || args.has("threads")))
+        throw InputError("--model, --device and --threads apply to --method dl only");
+    const long long threads = args.getInt("threads", 1);
+    if (threads < 0 || threads > 256)
+        throw InputError("--threads: must be between 0 and 256");
+    const std::string modelDir =
+        method == "dl" ? (args.has("model") ? args.get("model") : bundledModelDirectory("force-synthetic")) : "";
+    const std::string device = args.get("device", "auto");
+    if (device != "auto" && device != "cpu" && device != "cuda")
+        throw InputError("--device: expected auto, cpu or cuda");
 
     TfmInputs in;
     in.relaxed = loadVolume(relaxedPath, args, false);
@@ -164,11 +181,38 @@ int runTfm(const ParsedArgs& args)
     InterruptGuard interrupt;
     ProgressBar bar("tfm", args.has("quiet"));
     in.params = params;
-    const TfmResult r = runClassicalTfm(in, bar.callback(), interrupt.token());
+    TfmResult r;
+    nlohmann::ordered_json learned;
+    if (method == "dl") {
+        LearnedTfmInputs li;
+        li.relaxed = in.relaxed;
+        li.stressed = in.stressed;
+        li.cellMask = in.cellMask;
+        li.modelDirectory = modelDir;
+        li.prediction.device = device;
+        li.prediction.threads = static_cast<int>(threads);
+        li.window = params.dvc.window;
+        li.elasticity = params.elasticity;
+        const bool quiet = args.has("quiet");
+        li.warn = [quiet](const std::string& msg) {
+            if (!quiet)
+                std::cerr << "refractome-cli tfm: note: " << msg << "\n";
+        };
+        LearnedTfmResult lr = runLearnedTfm(li, bar.callback(), interrupt.token());
+        learned = {{"name", lr.modelName},
+                   {"directory", std::filesystem::absolute(modelDir).string()},
+                   {"device", lr.prediction.device},
+                   {"patches", lr.prediction.patches},
+                   {"resampled", lr.prediction.resampled},
+                   {"network_seconds", lr.prediction.forwardSeconds}};
+        r = std::move(lr.tfm);
+    } else {
+        r = runClassicalTfm(in, bar.callback(), interrupt.token());
+    }
 
     const std::array<double, 3>& sp = r.imageGrid.spacing_um;
     nlohmann::ordered_json j = {
-        {"method", "dvc"},
+        {"method", method},
         {"relaxed", relaxedPath},
         {"stressed", stressedPath},
         {"mask", args.get("mask")},
@@ -179,12 +223,16 @@ int runTfm(const ParsedArgs& args)
         {"smoothing_sigma_nodes", params.elasticity.smoothingSigma_nodes},
         {"window_vox_zyx", r.dvc.window},
         {"step_vox_zyx", r.dvc.step},
-        {"overlap", params.dvc.overlap},
-        {"coarse_pass", params.dvc.coarsePass},
-        {"max_iterations", params.dvc.maxIterations},
-        {"median_test", {{"epsilon_vox", params.dvc.medianEpsilon_vox}, {"threshold", params.dvc.medianThreshold}}},
         {"valid_vector_fraction", r.dvc.validFraction},
         {"inverted_nodes", r.elasticity.invertedNodes}};
+    if (method == "dl") {
+        j["model"] = learned;
+    } else {
+        j["overlap"] = params.dvc.overlap;
+        j["coarse_pass"] = params.dvc.coarsePass;
+        j["max_iterations"] = params.dvc.maxIterations;
+        j["median_test"] = {{"epsilon_vox", params.dvc.medianEpsilon_vox}, {"threshold", params.dvc.medianThreshold}};
+    }
     for (const auto& p : r.dvc.passes)
         j["passes"].push_back({{"window_vox_zyx", p.window},
                                {"sweeps", p.sweeps},
@@ -195,6 +243,9 @@ int runTfm(const ParsedArgs& args)
     req.vectorsCsvPath = vectors;
     req.source = relaxedPath + " -> " + stressedPath;
     req.parametersJson = j.dump(2);
+    if (method == "dl")
+        req.analysis = "3D cellular force microscopy (learned: " + learned["name"].get<std::string>() +
+                       " network + direct method)";
     writeTfmOutputs(req, r);
     bar.finish();
 

@@ -169,17 +169,25 @@ Vec3 estimateDrift(const FloatVolume& r, const FloatVolume& s)
     return {2 * std::round(p.shift[0]), 2 * std::round(p.shift[1]), 2 * std::round(p.shift[2])};
 }
 
-std::array<int, 3> windowShape(int window, const std::array<double, 3>& spacing)
-{
-    const double finest = std::min({spacing[0], spacing[1], spacing[2]});
-    std::array<int, 3> w{};
-    for (int a = 0; a < 3; ++a) {
-        const int v = static_cast<int>(std::lround(window * finest / spacing[a] / 2.0)) * 2;
-        w[a] = std::max(8, v);
-    }
-    return w;
-}
 } // namespace
+
+DvcResult emptyDvcResult(const NodeLayout& l, const Grid& g)
+{
+    DvcResult res;
+    res.window = l.window;
+    res.step = l.step;
+    res.nodes.shape = {static_cast<std::size_t>(l.count[0]), static_cast<std::size_t>(l.count[1]),
+                       static_cast<std::size_t>(l.count[2])};
+    for (int a = 0; a < 3; ++a) {
+        res.nodes.spacing_um[a] = l.step[a] * g.spacing_um[a];
+        res.nodes.origin_um[a] = g.origin_um[a] + l.centre(a, 0) * g.spacing_um[a];
+    }
+    res.displacement_um = Volume::zeros<float>(res.nodes, 3);
+    res.displacement_vox = Volume::zeros<float>(res.nodes, 3);
+    res.quality = Volume::zeros<float>(res.nodes);
+    res.rejected = Volume::zeros<std::uint8_t>(res.nodes);
+    return res;
+}
 
 DvcResult correlateVolumes(const DvcInputs& in, const ProgressFn& progress, const CancelToken& cancel)
 {
@@ -210,14 +218,14 @@ DvcResult correlateVolumes(const DvcInputs& in, const ProgressFn& progress, cons
     if (passes.size() == 2 && passes[0].window == passes[1].window)
         passes.erase(passes.begin());  // the volume is too small for larger windows
 
-    DvcResult res;
     OutlierParams op{p.medianEpsilon_vox, p.medianThreshold};
     const int threads = std::max(1, p.threads);
     const double sweepsTotal = static_cast<double>(passes.size()) * (p.maxIterations + 1);
     double sweepsDone = 0;
     const Vec3 drift = p.removeDrift ? estimateDrift(r, s) : Vec3{0, 0, 0};
-    res.drift_vox = {drift[2], drift[1], drift[0]};
     NodeLayout prev;
+    std::vector<DvcPassReport> passReports;
+    double validFraction = 0;
     std::vector<Vec3> u;
     Sweep last;
     for (std::size_t pi = 0; pi < passes.size(); ++pi) {
@@ -262,29 +270,20 @@ DvcResult correlateVolumes(const DvcInputs& in, const ProgressFn& progress, cons
                 break;
         }
         sweepsDone = static_cast<double>(pi + 1) * (p.maxIterations + 1);
-        res.passes.push_back(report);
-        res.validFraction = static_cast<double>(peaks) / static_cast<double>(u.size());
-        if (res.validFraction < p.minValidFraction)
+        passReports.push_back(report);
+        validFraction = static_cast<double>(peaks) / static_cast<double>(u.size());
+        if (validFraction < p.minValidFraction)
             throw InputError("the stressed volume does not correlate with the relaxed one (" +
-                             std::to_string(static_cast<int>(std::lround(100 * res.validFraction))) +
+                             std::to_string(static_cast<int>(std::lround(100 * validFraction))) +
                              " % of windows found a clear correlation peak): no beads, too little contrast, or "
                              "displacements beyond the window's capture range");
         prev = l;
     }
 
-    const NodeLayout& l = prev;
-    res.window = l.window;
-    res.step = l.step;
-    res.nodes.shape = {static_cast<std::size_t>(l.count[0]), static_cast<std::size_t>(l.count[1]),
-                       static_cast<std::size_t>(l.count[2])};
-    for (int a = 0; a < 3; ++a) {
-        res.nodes.spacing_um[a] = l.step[a] * g.spacing_um[a];
-        res.nodes.origin_um[a] = g.origin_um[a] + l.centre(a, 0) * g.spacing_um[a];
-    }
-    res.displacement_um = Volume::zeros<float>(res.nodes, 3);
-    res.displacement_vox = Volume::zeros<float>(res.nodes, 3);
-    res.quality = Volume::zeros<float>(res.nodes);
-    res.rejected = Volume::zeros<std::uint8_t>(res.nodes);
+    DvcResult res = emptyDvcResult(prev, g);
+    res.drift_vox = {drift[2], drift[1], drift[0]};
+    res.passes = std::move(passReports);
+    res.validFraction = validFraction;
     float* um = res.displacement_um.data<float>();
     float* vox = res.displacement_vox.data<float>();
     for (std::size_t i = 0; i < u.size(); ++i) {

@@ -61,6 +61,11 @@ struct DvcResult {
     std::vector<DvcPassReport> passes;
 };
 
+struct NodeLayout;
+// A result on node layout `l` over the image grid `image`: node grid, window and step set, the fields
+// allocated and zero (shared by the correlator and the learned method, which samples a network there).
+DvcResult emptyDvcResult(const NodeLayout& l, const Grid& image);
+
 // Throws InputError for mismatched shapes, volumes too small for one window, or volumes that do
 // not correlate (see DvcParams::minValidFraction); CancelledError when cancelled.
 DvcResult correlateVolumes(const DvcInputs& inputs, const ProgressFn& progress = {}, const CancelToken& cancel = {});

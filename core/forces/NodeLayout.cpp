@@ -63,4 +63,15 @@ Vec3 NodeLayout::interpolate(const std::vector<Vec3>& values, const Vec3& p) con
     return out;
 }
 
+std::array<int, 3> windowShape(int window, const std::array<double, 3>& spacing)
+{
+    const double finest = std::min({spacing[0], spacing[1], spacing[2]});
+    std::array<int, 3> w{};
+    for (int a = 0; a < 3; ++a) {
+        const int v = static_cast<int>(std::lround(window * finest / spacing[a] / 2.0)) * 2;
+        w[a] = std::max(8, v);
+    }
+    return w;
+}
+
 } // namespace rfx

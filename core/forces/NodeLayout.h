@@ -30,4 +30,8 @@ struct NodeLayout {
     void bracket(int axis, double c, int& k0, double& t) const;
 };
 
+// Window (z, y, x) voxels for a window edge of `window` voxels along the most finely sampled axis: the
+// other axes get the even size closest to the same physical extent, at least 8.
+std::array<int, 3> windowShape(int window, const std::array<double, 3>& spacing_um);
+
 } // namespace rfx

@@ -101,7 +101,7 @@ void writeTfmOutputs(const TfmOutputRequest& req, const TfmResult& r)
     const ElasticityResult& e = r.elasticity;
     ResultsWriter w(req.resultsPath);
     w.setSource(req.source);
-    w.setMetadata("analysis", "3D cellular force microscopy (classical: DVC + direct method)");
+    w.setMetadata("analysis", req.analysis);
     auto put = [&](const ChannelInfo& info, const Volume& v) {
         w.addChannel(info, v.type());
         w.writeFrame(info.name, 0, v);

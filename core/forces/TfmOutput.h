@@ -14,6 +14,7 @@ struct TfmOutputRequest {
     std::string vectorsCsvPath;  // empty: no CSV
     std::string source;          // "RELAXED -> STRESSED", stored as the file's source
     std::string parametersJson;  // stored as /documents/parameters
+    std::string analysis = "3D cellular force microscopy (classical: DVC + direct method)";  // file metadata
 };
 
 // One row; one column (with its unit) per summary quantity.

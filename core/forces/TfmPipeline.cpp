@@ -4,17 +4,21 @@
 
 namespace rfx {
 
-TfmResult runClassicalTfm(const TfmInputs& in, const ProgressFn& progress, const CancelToken& cancel)
+void checkTfmInputs(const Material& m, const VolumePtr& relaxed, const VolumePtr& stressed, const VolumePtr& cellMask)
 {
-    const Material& m = in.params.elasticity.material;
     if (!(m.young_Pa > 0) || !std::isfinite(m.young_Pa))
         throw InputError("Young's modulus must be > 0 Pa");
     if (!(m.poisson > -1 && m.poisson < 0.5))
         throw InputError("Poisson ratio must lie in (-1, 0.5)");
-    if (!in.relaxed || !in.stressed)
-        throw std::invalid_argument("runClassicalTfm: missing volume");
-    if (in.cellMask && in.cellMask->shape() != in.relaxed->shape())
+    if (!relaxed || !stressed)
+        throw std::invalid_argument("3D force microscopy: missing volume");
+    if (cellMask && cellMask->shape() != relaxed->shape())
         throw InputError("the cell mask and the bead volumes differ in shape");
+}
+
+TfmResult runClassicalTfm(const TfmInputs& in, const ProgressFn& progress, const CancelToken& cancel)
+{
+    checkTfmInputs(in.params.elasticity.material, in.relaxed, in.stressed, in.cellMask);
 
     TfmResult r;
     r.imageGrid = in.relaxed->grid();

@@ -24,6 +24,11 @@ struct TfmResult {
     ElasticityResult elasticity;
 };
 
+// The checks both methods make before any work: E > 0, -1 < nu < 0.5, both volumes present, the mask (if
+// any) the bead volumes' shape. InputError otherwise.
+void checkTfmInputs(const Material& material, const VolumePtr& relaxed, const VolumePtr& stressed,
+                    const VolumePtr& cellMask);
+
 // Validates the material before the (long) correlation. Throws InputError / CancelledError.
 TfmResult runClassicalTfm(const TfmInputs& inputs, const ProgressFn& progress = {}, const CancelToken& cancel = {});
 

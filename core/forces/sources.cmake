@@ -1,4 +1,4 @@
-# 3D cellular force microscopy (classical): digital volume correlation + elasticity.
+# 3D cellular force microscopy: digital volume correlation (classical) or a force model (learned) + elasticity.
 list(APPEND REFRACTOME_CORE_AREA_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/FftCorrelator.cpp
   ${CMAKE_CURRENT_LIST_DIR}/NodeLayout.cpp
@@ -8,5 +8,6 @@ list(APPEND REFRACTOME_CORE_AREA_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/CellMask.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TfmPipeline.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TfmOutput.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/LearnedTfm.cpp
 )
 list(APPEND REFRACTOME_CORE_AREA_LIBS ${FFTW3F_LIB})

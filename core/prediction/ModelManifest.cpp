@@ -83,7 +83,28 @@ ModelManifest loadModelManifest(const std::string& directory)
         }
         const auto& input = j.at("input");
         m.voxelSize_um = fixedArray<3, double>(input.at("voxel_size_um"), "voxel_size_um", path);
-        m.clip = fixedArray<2, double>(input.at("clip"), "clip", path);
+        if (input.contains("channels")) {
+            m.inputChannels = input.at("channels").get<std::vector<std::string>>();
+            std::set<std::string> seen;
+            if (m.inputChannels.empty() || m.inputChannels.size() > 8)
+                throw InputError(path + ": input.channels must name 1 to 8 channels");
+            for (const auto& c : m.inputChannels)
+                if (c.empty() || !seen.insert(c).second)
+                    throw InputError(path + ": input channel name '" + c + "' is empty or repeated");
+        }
+        if (input.contains("normalisation")) {
+            const auto& n = input.at("normalisation");
+            m.normalisation = n.at("method").get<std::string>();
+            if (m.normalisation == "percentile") {
+                m.percentiles = fixedArray<2, double>(n.at("percentiles"), "percentiles", path);
+                if (!(m.percentiles[0] >= 0 && m.percentiles[1] > m.percentiles[0] && m.percentiles[1] <= 100))
+                    throw InputError(path + ": percentiles must be [low, high] with 0 <= low < high <= 100");
+            } else if (m.normalisation != "clip") {
+                throw InputError(path + ": unknown input normalisation '" + m.normalisation + "' (clip or percentile)");
+            }
+        }
+        if (m.normalisation == "clip")
+            m.clip = fixedArray<2, double>(input.at("clip"), "clip", path);
         m.patch = fixedArray<3, std::size_t>(input.at("patch"), "patch", path);
         for (double v : m.voxelSize_um)
             if (!(v > 0 && v < 100))

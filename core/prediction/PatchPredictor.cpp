@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <thread>
 
 #include "core/prediction/AxisTiling.h"
@@ -57,6 +58,30 @@ bool isOutOfMemory(const std::exception& e)
     return w.find("out of memory") != std::string::npos || w.find("CUDA error: out of memory") != std::string::npos;
 }
 
+// Linear-interpolated percentiles (numpy's default) of the finite values, from at most ~2M evenly
+// strided samples (bead volumes of 10^7 voxels: the estimate moves by far less than the noise).
+std::array<float, 2> percentiles(const float* v, std::size_t n, const std::array<double, 2>& p)
+{
+    const std::size_t stride = std::max<std::size_t>(1, n >> 21);
+    std::vector<float> s;
+    s.reserve(n / stride + 1);
+    for (std::size_t i = 0; i < n; i += stride)
+        if (std::isfinite(v[i]))
+            s.push_back(v[i]);
+    if (s.empty())
+        return {0.0f, 1.0f};
+    std::array<float, 2> r{};
+    for (int k = 0; k < 2; ++k) {
+        const double pos = p[k] / 100.0 * double(s.size() - 1);
+        const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
+        std::nth_element(s.begin(), s.begin() + lo, s.end());
+        const float a = s[lo];
+        const float b = lo + 1 < s.size() ? *std::min_element(s.begin() + lo + 1, s.end()) : a;
+        r[k] = static_cast<float>(a + (pos - double(lo)) * (b - a));
+    }
+    return r;
+}
+
 ChannelRole roleForTask(const std::string& task)
 {
     if (task == "segmentation")
@@ -86,6 +111,9 @@ PatchPredictor::PatchPredictor(ModelManifest manifest, PredictionOptions options
         throw InputError("--batch: must be between 1 and 1024");
     if (options_.device != "auto" && options_.device != "cpu" && options_.device != "cuda")
         throw InputError("--device: expected auto, cpu or cuda");
+    if (manifest_.task == "force" && options_.tta > 1)
+        throw InputError("--tta: force models predict vector components, which in-plane rotations and flips would "
+                         "have to transform too (not supported); use --tta 1");
     if (options_.tta > 4 && manifest_.patch[1] != manifest_.patch[2]) {
         if (warn)
             warn("patch is not square in y/x: test-time augmentation limited to flips and half turns");
@@ -127,26 +155,57 @@ PatchPredictor::~PatchPredictor() = default;
 PredictionReport PatchPredictor::run(const Volume& input, PredictionSink& sink, const ProgressFn& progress,
                                      const CancelToken& cancel)
 {
+    return run(std::vector<const Volume*>{&input}, sink, progress, cancel);
+}
+
+PredictionReport PatchPredictor::run(const std::vector<const Volume*>& inputs, PredictionSink& sink,
+                                     const ProgressFn& progress, const CancelToken& cancel)
+{
     const auto t0 = Clock::now();
     PredictionReport report;
     report.device = impl_->device;
     report.dataUncertainty = options_.tta > 1;
     report.modelUncertainty = options_.mc > 0;
-    if (input.components() != 1)
-        throw InputError("prediction input must be a scalar volume");
+    const std::size_t inChannels = manifest_.inputChannels.size();
+    if (inputs.size() != inChannels)
+        throw InputError("model '" + manifest_.name + "' takes " + std::to_string(inChannels) + " input volume(s), got " +
+                         std::to_string(inputs.size()));
+    for (const Volume* v : inputs) {
+        if (!v || v->components() != 1)
+            throw InputError("prediction input must be a scalar volume");
+        if (v->shape() != inputs[0]->shape())
+            throw InputError("prediction inputs differ in shape");
+    }
+    const Volume& input = *inputs[0];
 
     // Work on the model's voxel grid; bring results back to the input grid at the end.
     Grid modelGrid = input.grid();
     report.resampled = needsResampling(input.grid().spacing_um, manifest_.voxelSize_um);
-    Volume resampled;
     if (report.resampled) {
         modelGrid.shape = resampledShape(input.grid(), manifest_.voxelSize_um);
         modelGrid.spacing_um = manifest_.voxelSize_um;
-        resampled = resampleTrilinear(input, modelGrid);
     }
-    const Volume floatInput = report.resampled || input.type() == VoxelType::Float32 ? Volume() : input.toFloat();
-    const Volume& src = report.resampled ? resampled : (input.type() == VoxelType::Float32 ? input : floatInput);
-    const float* in = src.data<float>();
+    // Per input channel: float32 samples on the model grid and the affine scaling (v - offset) * scale,
+    // clamped to [lo, hi] for RI ("clip") and unbounded for "percentile".
+    std::vector<Volume> converted(inChannels);
+    std::vector<const float*> in(inChannels);
+    std::vector<float> offset(inChannels), scale(inChannels), clampLo(inChannels), clampHi(inChannels);
+    const bool clip = manifest_.normalisation == "clip";
+    for (std::size_t c = 0; c < inChannels; ++c) {
+        const Volume& v = *inputs[c];
+        if (report.resampled)
+            converted[c] = resampleTrilinear(v, modelGrid);
+        else if (v.type() != VoxelType::Float32)
+            converted[c] = v.toFloat();
+        in[c] = converted[c].empty() ? v.data<float>() : converted[c].data<float>();
+        std::array<float, 2> range{static_cast<float>(manifest_.clip[0]), static_cast<float>(manifest_.clip[1])};
+        if (!clip)
+            range = percentiles(in[c], modelGrid.voxels(), manifest_.percentiles);
+        offset[c] = range[0];
+        scale[c] = range[1] > range[0] ? 1.0f / (range[1] - range[0]) : 1.0f;
+        clampLo[c] = clip ? range[0] : -std::numeric_limits<float>::infinity();
+        clampHi[c] = clip ? range[1] : std::numeric_limits<float>::infinity();
+    }
     const auto& n = modelGrid.shape;
 
     const std::array<AxisTiling, 3> tiles{planAxis(n[0], manifest_.patch[0], options_.overlap),
@@ -166,7 +225,6 @@ PredictionReport PatchPredictor::run(const Volume& input, PredictionSink& sink, 
     const std::size_t channels = names.size();
     const std::size_t maps = maps_.size();
     const std::size_t mapsPerChannel = maps / channels;
-    const float lo = static_cast<float>(manifest_.clip[0]), hi = static_cast<float>(manifest_.clip[1]);
     const float outLo = static_cast<float>(manifest_.outputRange[0]), outHi = static_cast<float>(manifest_.outputRange[1]);
 
     // Accumulators for one row of patches along y (all z, all x, patch height in y).
@@ -188,7 +246,7 @@ PredictionReport PatchPredictor::run(const Volume& input, PredictionSink& sink, 
     std::size_t done = 0;
     const std::size_t totalPatches = report.patches;
 
-    // Runs every model file on `inputs` ([B,1,pz,py,px]) and returns [B, channels, pz, py, px].
+    // Runs every model file on `inputs` ([B,inputs,pz,py,px]) and returns [B, channels, pz, py, px].
     auto forwardAll = [&](const Tensor& inputs, bool dropout) {
         Tensor all;
         const bool single = impl_->models.size() == 1;
@@ -269,23 +327,24 @@ PredictionReport PatchPredictor::run(const Volume& input, PredictionSink& sink, 
     auto processBatch = [&](const std::vector<std::array<std::size_t, 3>>& origins, std::size_t yRowStart) {
         const std::size_t B = origins.size();
         Tensor tin;
-        tin.shape = {(std::int64_t)B, 1, (std::int64_t)pz, (std::int64_t)py, (std::int64_t)px};
-        tin.values.resize(B * patchVoxels);
-        const float scale = 1.0f / (hi - lo);
-        for (std::size_t b = 0; b < B; ++b) {
-            float* p = tin.values.data() + b * patchVoxels;
-            const std::size_t* xs = mirror[2].data() + origins[b][2];
-            for (std::size_t z = 0; z < pz; ++z) {
-                const std::size_t sz = mirror[0][origins[b][0] + z];
-                for (std::size_t y = 0; y < py; ++y) {
-                    const float* row = in + (sz * n[1] + mirror[1][origins[b][1] + y]) * n[2];
-                    for (std::size_t x = 0; x < px; ++x) {
-                        const float v = row[xs[x]];
-                        *p++ = ((std::isfinite(v) ? std::clamp(v, lo, hi) : lo) - lo) * scale;
+        tin.shape = {(std::int64_t)B, (std::int64_t)inChannels, (std::int64_t)pz, (std::int64_t)py, (std::int64_t)px};
+        tin.values.resize(B * inChannels * patchVoxels);
+        for (std::size_t b = 0; b < B; ++b)
+            for (std::size_t c = 0; c < inChannels; ++c) {
+                float* p = tin.values.data() + (b * inChannels + c) * patchVoxels;
+                const std::size_t* xs = mirror[2].data() + origins[b][2];
+                const float lo = clampLo[c], hi = clampHi[c], off = offset[c], sc = scale[c];
+                for (std::size_t z = 0; z < pz; ++z) {
+                    const std::size_t sz = mirror[0][origins[b][0] + z];
+                    for (std::size_t y = 0; y < py; ++y) {
+                        const float* row = in[c] + (sz * n[1] + mirror[1][origins[b][1] + y]) * n[2];
+                        for (std::size_t x = 0; x < px; ++x) {
+                            const float v = row[xs[x]];
+                            *p++ = std::isfinite(v) ? (std::clamp(v, lo, hi) - off) * sc : 0.0f;
+                        }
                     }
                 }
             }
-        }
         if (plain) {
             Tensor o = forwardAll(tin, false);
             for (float& v : o.values)
@@ -300,7 +359,7 @@ PredictionReport PatchPredictor::run(const Volume& input, PredictionSink& sink, 
         std::vector<double> sumT(vals, 0.0), sqT(vals, 0.0), sumM, sqM;
         std::vector<float> back(patchVoxels);
         for (int k : transforms) {
-            for (std::size_t b = 0; b < B; ++b)
+            for (std::size_t b = 0; b < B * inChannels; ++b)  // every input channel of every patch
                 if (k != 0)
                     dihedral(patches.data() + b * patchVoxels, tin.values.data() + b * patchVoxels, pz, py, k, false);
                 else

@@ -1,6 +1,7 @@
 #pragma once
 // The patch engine that runs a model package over a volume: resample to the model's voxel size,
-// normalise (RI clipped to the manifest's range and scaled to [0, 1]), mirror-pad, tile in 3D with
+// normalise (RI clipped to the manifest's range and scaled to [0, 1], or per-volume percentile
+// scaling), mirror-pad, tile in 3D with
 // overlap, run batches of patches (test-time augmentation over the 8 in-plane dihedral transforms,
 // Monte Carlo dropout), blend with a smooth window normalised by the summed weights, and stream
 // finished rows of patches to a sink. Used for fluorescence, segmentation and force models alike.
@@ -18,7 +19,7 @@
 namespace rfx {
 
 struct PredictionOptions {
-    int tta = 1;                 // 1..8 in-plane dihedral transforms (data uncertainty when > 1)
+    int tta = 1;                 // 1..8 in-plane dihedral transforms (data uncertainty when > 1; 1 for force models)
     int mc = 0;                  // Monte Carlo dropout passes (model uncertainty when > 0)
     std::string device = "auto"; // auto | cpu | cuda
     int batch = 2;               // patches per forward pass (halved on CUDA out-of-memory)
@@ -56,6 +57,11 @@ public:
     // the input's grid. Throws CancelledError when cancelled (checked before every patch).
     PredictionReport run(const Volume& input, PredictionSink& sink, const ProgressFn& progress = {},
                          const CancelToken& cancel = {});
+    // Several input volumes on one grid, one per manifest input channel in that order (e.g. a relaxed
+    // and a stressed bead volume for a force model); each is normalised on its own. InputError when the
+    // count or the shapes disagree.
+    PredictionReport run(const std::vector<const Volume*>& inputs, PredictionSink& sink,
+                         const ProgressFn& progress = {}, const CancelToken& cancel = {});
 
 private:
     struct Impl;

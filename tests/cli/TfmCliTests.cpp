@@ -2,6 +2,8 @@
 // and vectors CSV, and one-line refusals (exit 2, nothing written) for bad input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -81,6 +83,52 @@ TEST_CASE("tfm writes displacements, forces, a summary and the vectors CSV", "[c
     CHECK(v[9] <= 1.0);
 }
 
+TEST_CASE("tfm --method dl writes the same outputs as the classical method", "[cli][tfm][force]")
+{
+    test::TempDir dir;
+    const PairFiles in = writePair(dir);
+    const std::string pair = quoted(in.relaxed) + " " + quoted(in.stressed) + " --young 1000 --poisson 0.45 --mask " +
+                             quoted(in.mask) + " --window 16 --quiet";
+    DatasetPtr ds[2];
+    std::vector<std::string> csv[2];
+    const char* methods[2] = {"dvc", "dl"};
+    for (int m = 0; m < 2; ++m) {
+        const std::string h5 = dir.file(std::string(methods[m]) + ".h5"), v = dir.file(std::string(methods[m]) + ".csv");
+        auto r = runCli("tfm " + pair + " -o " + quoted(h5) + " --vectors " + quoted(v) + " --method " + methods[m]);
+        INFO(methods[m] << ": " << r.err);
+        REQUIRE(r.exitCode == 0);
+        CHECK(r.err.find("contractility") != std::string::npos);
+        ds[m] = openResults(h5);
+        csv[m] = lines(v);
+    }
+    for (const char* c : {"displacement", "quality", "strain_energy_density", "force_density", "nodal_force", "tractions"}) {
+        INFO(c);
+        REQUIRE(ds[1]->channelIndex(c) >= 0);
+        const ChannelInfo& a = ds[0]->channel(static_cast<std::size_t>(ds[0]->channelIndex(c)));
+        const ChannelInfo& b = ds[1]->channel(static_cast<std::size_t>(ds[1]->channelIndex(c)));
+        CHECK(a.components == b.components);
+        CHECK(a.unit == b.unit);
+        CHECK(a.grid.shape == b.grid.shape);
+        CHECK(a.grid.origin_um == b.grid.origin_um);
+        CHECK(a.grid.spacing_um == b.grid.spacing_um);
+    }
+    REQUIRE(csv[1].size() == csv[0].size());
+    CHECK(csv[1][0] == csv[0][0]);
+
+    // Both measure the same field: the node displacements agree to a fraction of a voxel.
+    const int di = ds[0]->channelIndex("displacement");
+    const VolumePtr u0 = ds[0]->frame(static_cast<std::size_t>(di), 0), u1 = ds[1]->frame(static_cast<std::size_t>(di), 0);
+    double se = 0, peak = 0;
+    for (std::size_t i = 0; i < u0->voxels() * 3; ++i) {
+        se += std::pow(u1->data<float>()[i] - u0->data<float>()[i], 2);
+        peak = std::max(peak, std::abs(double(u0->data<float>()[i])));
+    }
+    const double rms = std::sqrt(se / double(u0->voxels() * 3));
+    INFO("rms difference " << rms << " µm, largest component " << peak << " µm");
+    CHECK(peak > 0.1);
+    CHECK(rms < 0.3 * peak);
+}
+
 TEST_CASE("tfm refuses bad input with exit code 2 and writes nothing", "[cli][tfm]")
 {
     test::TempDir dir;
@@ -114,7 +162,9 @@ TEST_CASE("tfm refuses bad input with exit code 2 and writes nothing", "[cli][tf
         {quoted(dir.file("missing.tif")) + " " + quoted(in.stressed) + out + mat, "missing.tif"},
         {quoted(in.relaxed) + " " + quoted(other) + out + mat, "shape"},
         {quoted(in.relaxed) + " " + quoted(empty) + out + mat, "does not correlate"},
-        {pair + out + mat + " --method dl", "force model package"},
+        {pair + out + mat + " --method dl --model " + quoted(dir.file("nomodel")), "model package folder not found"},
+        {pair + out + mat + " --model " + quoted(dir.path()), "--method dl only"},
+        {pair + out + mat + " --method dl --device tpu", "--device"},
         {pair + out + mat + " --method fem", "--method"},
         {pair + out + mat + " --window 4", "--window"},
         {pair + out + mat + " --voxel 1,0,1", "--voxel"},

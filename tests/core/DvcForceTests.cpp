@@ -7,6 +7,7 @@
 
 #include "core/forces/TfmPipeline.h"
 #include "core/synth/BeadPairGenerator.h"
+#include "tests/support/SyntheticForces.h"
 
 using namespace rfx;
 
@@ -16,32 +17,13 @@ TEST_CASE("Classical TFM recovers a well-separated force dipole from synthetic b
     // told apart; two forces 24 µm apart can. 64x96x128 voxels of 0.4 µm, 1 % noise, 0.04 beads/µm³ so
     // 16-voxel windows (6.4 µm) hold ~10 beads, forces of 30 nN (3.4 voxels at the nearest beads).
     for (std::uint64_t seed : {1, 2, 3}) {
-        BeadPairParams p;
-        p.shape = {64, 96, 128};
-        p.seed = seed;
-        p.beadDensity_per_um3 = 0.04;
-        const Eigen::Vector3d L(127 * 0.4, 95 * 0.4, 63 * 0.4), c = 0.5 * L;
-        const Eigen::Vector3d d = Eigen::Vector3d(1, 0.3, 0.2).normalized();
-        const double sep = 0.5 * L.x();
-        p.forces = {{c - 0.5 * sep * d, 30000 * d}, {c + 0.5 * sep * d, -30000 * d}};
-        const BeadPair bp = generateBeadPair(p);
+        const BeadPair bp = test::dipolePair(seed);
         TfmInputs in;
         in.relaxed = std::make_shared<Volume>(bp.relaxed);
         in.stressed = std::make_shared<Volume>(bp.stressed);
         in.params.dvc.window = 16;
         const TfmResult r = runClassicalTfm(in);
-
-        const Grid& g = r.dvc.nodes;
-        const float* f = r.elasticity.nodalForce_pN.data<float>();
-        Eigen::Vector3d half[2] = {Eigen::Vector3d::Zero(), Eigen::Vector3d::Zero()};
-        for (std::size_t z = 0; z < g.shape[0]; ++z)
-            for (std::size_t y = 0; y < g.shape[1]; ++y)
-                for (std::size_t x = 0; x < g.shape[2]; ++x) {
-                    const Eigen::Vector3d pos(g.origin_um[2] + x * g.spacing_um[2], g.origin_um[1] + y * g.spacing_um[1],
-                                              g.origin_um[0] + z * g.spacing_um[0]);
-                    const std::size_t i = g.index(z, y, x);
-                    half[(pos - c).dot(d) < 0 ? 0 : 1] += Eigen::Vector3d(f[3 * i], f[3 * i + 1], f[3 * i + 2]);
-                }
+        const auto half = test::dipoleHalfSums(bp, r.dvc.nodes, r.elasticity.nodalForce_pN);
         for (int k = 0; k < 2; ++k) {
             const Eigen::Vector3d& truth = bp.forces[static_cast<std::size_t>(k)].force_pN;
             const double angle = std::acos(std::clamp(half[k].normalized().dot(truth.normalized()), -1.0, 1.0)) * 57.29578;
