@@ -1,7 +1,10 @@
 #include "GuiTestSupport.h"
 
+#include <QApplication>
 #include <QColor>
+#include <QPushButton>
 #include <QSurfaceFormat>
+#include <QTimer>
 #include <cstdlib>
 
 namespace rfx::test {
@@ -39,6 +42,17 @@ void setTestSurfaceFormat()
     format.setDepthBufferSize(24);
     format.setStencilBufferSize(8);
     QSurfaceFormat::setDefaultFormat(format);
+}
+
+void answerNextMessageBox(QMessageBox::StandardButton button, bool* asked)
+{
+    QTimer::singleShot(200, [button, asked] {
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (auto* box = qobject_cast<QMessageBox*>(top); box && box->isVisible()) {
+                *asked = true;
+                box->button(button)->click();
+            }
+    });
 }
 
 } // namespace rfx::test

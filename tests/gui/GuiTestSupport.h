@@ -1,6 +1,7 @@
 #pragma once
 // Shared helpers of the GUI tests: pixel statistics of screenshots and the surface format.
 #include <QImage>
+#include <QMessageBox>
 #include <QString>
 
 namespace rfx::test {
@@ -13,5 +14,8 @@ struct ColourCounts {
 ColourCounts countColours(const QImage& img);
 QString screenshotPath(const QString& name);
 void setTestSurfaceFormat();
+// Answers the message box that the next blocking call opens (checked 200 ms later) with `button`
+// and sets *asked; *asked stays false when no box was open then.
+void answerNextMessageBox(QMessageBox::StandardButton button, bool* asked);
 
 } // namespace rfx::test

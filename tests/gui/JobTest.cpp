@@ -136,15 +136,7 @@ private Q_SLOTS:
         o.tta = 8;  // long enough to still run when we try to close
         QVERIFY(w.startPrediction(o));
         bool asked = false;
-        auto answer = [&](QMessageBox::StandardButton button) {
-            QTimer::singleShot(200, [&, button] {
-                for (QWidget* top : QApplication::topLevelWidgets())
-                    if (auto* box = qobject_cast<QMessageBox*>(top); box && box->isVisible()) {
-                        asked = true;
-                        box->button(button)->click();
-                    }
-            });
-        };
+        auto answer = [&](QMessageBox::StandardButton button) { rfx::test::answerNextMessageBox(button, &asked); };
         answer(QMessageBox::No);
         QVERIFY(!w.close());  // refused: the job goes on
         QVERIFY(asked);

@@ -11,9 +11,6 @@
 #include <QItemSelectionModel>
 #include <QJsonDocument>
 #include <QLineEdit>
-#include <QMessageBox>
-#include <QPushButton>
-#include <QTimer>
 #include <QTableView>
 #include <QXmlStreamReader>
 #include <QtTest>
@@ -519,15 +516,7 @@ private Q_SLOTS:
 
         // Unexported cells are never dropped silently: closing asks; Cancel keeps the window.
         bool asked = false;
-        auto answer = [&](QMessageBox::StandardButton button) {
-            QTimer::singleShot(200, [&, button] {
-                for (QWidget* top : QApplication::topLevelWidgets())
-                    if (auto* box = qobject_cast<QMessageBox*>(top); box && box->isVisible()) {
-                        asked = true;
-                        box->button(button)->click();
-                    }
-            });
-        };
+        auto answer = [&](QMessageBox::StandardButton button) { rfx::test::answerNextMessageBox(button, &asked); };
         answer(QMessageBox::Cancel);
         QVERIFY(!w.close());
         QVERIFY(asked && w.isVisible());
