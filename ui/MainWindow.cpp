@@ -473,8 +473,10 @@ void MainWindow::pickCellAlong(const std::array<double, 3>& from, const std::arr
 
 bool MainWindow::startProfiling()
 {
-    if (auto* dock = qobject_cast<QDockWidget*>(profiling_->parentWidget()))
-        dock->show();  // where progress, the table and the plots will appear
+    if (auto* dock = qobject_cast<QDockWidget*>(profiling_->parentWidget()); dock && dock->isHidden()) {
+        dock->show();  // where the table and the plots will appear, with room for them
+        resizeDocks({dock}, {std::max(560, width() / 3)}, Qt::Horizontal);
+    }
     ProfilingSetup setup;
     setup.appendTo = profiling_->appendTarget();  // kept rows are not lost: no need to ask
     if (!dataset_ || job_->running() || (!setup.appendTo && !profiling_->confirmReplace()))

@@ -517,7 +517,8 @@ void ProfilingPanel::refreshBoxPlot(const std::vector<int>& shown)
 void ProfilingPanel::refreshTimeCourse(const std::vector<int>& shown)
 {
     const int f = results_ ? column(feature().toStdString().c_str()) : -1;
-    const int track = column("track_id"), time = column("time_s"), source = column("source_file");
+    const int track = column("track_id"), time = column("time_s"), source = column("source_file"),
+              cond = column(kCondition);
     if (f < 0 || track < 0 || time < 0) {
         course_->setData({}, {}, {}, results_ ? tr("The table has no track_id or time_s column") : QString());
         return;
@@ -530,6 +531,8 @@ void ProfilingPanel::refreshTimeCourse(const std::vector<int>& shown)
         const std::string key = t.cell(row, std::size_t(track));
         TrackSeries& s = byTrack[{source >= 0 ? t.cell(row, std::size_t(source)) : std::string(), key}];
         s.trackId = QString::fromStdString(key).toInt();
+        if (cond >= 0)
+            s.label = QString::fromStdString(t.cell(row, std::size_t(cond)));
         s.times_s.push_back(QString::fromStdString(t.cell(row, std::size_t(time))).toDouble());
         s.values.push_back(t.values(std::size_t(f))[row]);
         s.rows.push_back(r);
@@ -541,7 +544,8 @@ void ProfilingPanel::refreshTimeCourse(const std::vector<int>& shown)
         for (std::size_t i = 0; i < order.size(); ++i)
             order[i] = i;
         std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s.times_s[a] < s.times_s[b]; });
-        TrackSeries sorted{s.trackId, {}, {}, {}};
+        // Track ids repeat across files: name the condition too when there are several.
+        TrackSeries sorted{s.trackId, s.label, {}, {}, {}};
         for (std::size_t i : order) {
             sorted.times_s.push_back(s.times_s[i]);
             sorted.values.push_back(s.values[i]);
@@ -549,12 +553,17 @@ void ProfilingPanel::refreshTimeCourse(const std::vector<int>& shown)
         }
         tracks.push_back(std::move(sorted));
     }
+    std::set<QString> conditions;
+    for (const auto& series : tracks)
+        conditions.insert(series.label);
+    for (auto& series : tracks)
+        series.label = conditions.size() > 1 ? tr("%1: track %2").arg(series.label).arg(series.trackId) : QString();
     if (times.size() < 2) {
         course_->setData({}, {}, {}, tr("One time point: time courses need a time-lapse"));
         return;
     }
     course_->setData(std::move(tracks), QString::fromStdString(t.columns()[std::size_t(f)]), model_->unitOf(f),
-                     tr("Tracks holding a selected cell in colour; select cells in the table or the UMAP"));
+                     tr("Tracks of the selected cells in colour, the others grey"));
     course_->setSelection(selected_);
 }
 

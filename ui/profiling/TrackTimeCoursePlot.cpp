@@ -44,7 +44,11 @@ void TrackTimeCoursePlot::paintPlot(QPainter& p, const QRectF& area) const
     const auto [x0, x1] = paddedRange(ts, 0.03);
     const auto [y0, y1] = paddedRange(vs);
     const QFontMetricsF fm(p.font());
-    const PlotAxes axes(area.adjusted(0, 0, 0, note_.isEmpty() ? 0 : -fm.height() - 4), x0, x1, y0, y1, 90);
+    double labelWidth = 60;
+    for (const auto& t : tracks_)
+        labelWidth = std::max(labelWidth, fm.horizontalAdvance(t.label));
+    const PlotAxes axes(area.adjusted(0, 0, 0, note_.isEmpty() ? 0 : -fm.height() - 4), x0, x1, y0, y1,
+                        std::min(labelWidth, 180.0) + 14);
     const QString yTitle = unit_.isEmpty() ? feature_ : QString("%1 (%2)").arg(feature_, unit_);
     axes.draw(p, tr("%1 over time, %2 tracks").arg(feature_).arg(tracks_.size()), tr("time (%1)").arg(tunit), yTitle);
     auto trackSelected = [&](const TrackSeries& t) {
@@ -69,8 +73,8 @@ void TrackTimeCoursePlot::paintPlot(QPainter& p, const QRectF& area) const
             for (const QPointF& q : line)
                 p.drawEllipse(q, sel ? 3.0 : 1.6, sel ? 3.0 : 1.6);
             if (sel && !line.isEmpty())
-                p.drawText(QRectF(axes.area().right() + 6, line.back().y() - fm.height() / 2, 84, fm.height()),
-                           Qt::AlignLeft | Qt::AlignVCenter, tr("track %1").arg(t.trackId));
+                p.drawText(QRectF(axes.area().right() + 6, line.back().y() - fm.height() / 2, 180, fm.height()),
+                           Qt::AlignLeft | Qt::AlignVCenter, t.label.isEmpty() ? tr("track %1").arg(t.trackId) : t.label);
         }
     p.restore();
     p.setPen(QColor(100, 100, 100));

@@ -9,6 +9,7 @@ namespace rfx::ui {
 
 struct TrackSeries {
     int trackId = 0;
+    QString label;  // "track 3", or "treated: track 3" when the table holds several conditions
     std::vector<double> times_s;
     std::vector<double> values;
     std::vector<int> rows;
