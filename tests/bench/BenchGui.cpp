@@ -1,0 +1,151 @@
+// GUI speed on this machine's OpenGL (llvmpipe under Xvfb), issue #5 item 12, measured in one run:
+// rotating a 64 x 512 x 512 field with RI and six fluorescence channels at 800 x 600 (interactive
+// level of detail), a full-quality still frame, switching to a cached time frame, and the GUI
+// thread's responsiveness (largest gap between 10 ms timer ticks) while a prediction job runs.
+// Run by hand: xvfb-run -a -s "-screen 0 1600x1200x24" build/tests/bench/refractome_bench_gui
+// (docs/performance.md). Not a test: nothing is asserted.
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <vtkCamera.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkRenderer.h>
+#include <vtkRendererCollection.h>
+
+#include "core/torch/TorchBackend.h"
+#include "tests/support/TempDir.h"
+#include "ui/BackgroundJob.h"
+#include "ui/FramePrefetcher.h"
+#include "ui/MainWindow.h"
+#include "ui/ViewerWidget.h"
+#include "ui/VtkViewWidget.h"
+
+using namespace rfx;
+
+namespace {
+
+void run(const std::string& command)
+{
+    if (std::system(command.c_str()) != 0) {
+        std::fprintf(stderr, "failed: %s\n", command.c_str());
+        std::exit(1);
+    }
+}
+
+void settle(int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms)
+        QApplication::processEvents(QEventLoop::AllEvents, 10);
+}
+
+double renderMs(vtkRenderWindow* w)
+{
+    QElapsedTimer t;
+    t.start();
+    w->Render();
+    return static_cast<double>(t.nsecsElapsed()) / 1e6;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    torchbackend::install();
+    test::TempDir dir;
+    const std::string big = dir.file("field.h5"), small = dir.file("small.h5");
+    std::printf("generating a 2-frame 64 x 512 x 512 field (RI + 6 fluorescence channels) ...\n");
+    run(std::string(REFRACTOME_CLI) + " synth cells --size 64,512,512 --cells 10 --frames 2 --quiet -o " + big);
+    run(std::string(REFRACTOME_CLI) + " synth cells --size 32,256,256 --cells 5 --quiet -o " + small);
+
+    ui::MainWindow w;
+    w.show();
+    QApplication::processEvents();
+    if (!w.openFile(QString::fromStdString(big), true))
+        return 1;
+    ui::VtkViewWidget* view = w.view();
+    // 800 x 600 device pixels for the 3D view: grow the window until the view has that size.
+    for (int i = 0; i < 5 && (view->width() != 800 || view->height() != 600); ++i) {
+        w.resize(w.width() + 800 - view->width(), w.height() + 600 - view->height());
+        settle(200);
+    }
+    w.refreshNow();
+    settle(500);
+    vtkGenericOpenGLRenderWindow* win = view->renderWindow();
+    vtkRenderer* ren = win->GetRenderers()->GetFirstRenderer();
+    std::printf("3D view %d x %d, %zu layers shown\n", view->width(), view->height(), w.viewer()->layers().size());
+
+    // Rotation at the interactor's interactive rate (15 frames/s requested: the mapper adapts its
+    // sample distance), as while dragging with the mouse.
+    win->SetDesiredUpdateRate(15.0);
+    renderMs(win);
+    double total = 0, worst = 0;
+    const int steps = 24;
+    for (int i = 0; i < steps; ++i) {
+        ren->GetActiveCamera()->Azimuth(360.0 / steps);
+        const double ms = renderMs(win);
+        total += ms;
+        worst = std::max(worst, ms);
+    }
+    std::printf("| rotate (interactive LOD), mean frame | %.0f ms = %.1f frames/s (worst %.0f ms) |\n", total / steps,
+                1000.0 * steps / total, worst);
+
+    // Full-quality still frame, as after the mouse is released.
+    win->SetDesiredUpdateRate(0.0001);
+    const double still = renderMs(win);
+    std::printf("| full-quality still frame | %.0f ms |\n", still);
+
+    // Switching to a cached time frame: frame 1 prefetched in the background, then shown.
+    w.prefetcher()->wait();
+    settle(300);
+    QElapsedTimer t;
+    t.start();
+    w.setFrame(1);
+    const qint64 setFrameMs = t.elapsed();
+    w.refreshNow();
+    const qint64 rebuildMs = t.elapsed() - setFrameMs;
+    win->SetDesiredUpdateRate(15.0);
+    win->Render();
+    std::printf("| switch to a cached time frame | %lld ms (set frame %lld, rebuild scene %lld, render %lld) |\n",
+                static_cast<long long>(t.elapsed()), static_cast<long long>(setFrameMs),
+                static_cast<long long>(rebuildMs), static_cast<long long>(t.elapsed() - setFrameMs - rebuildMs));
+
+    // Responsiveness during a job: prediction of a smaller field (tta 2) on the worker thread.
+    if (!w.openFile(QString::fromStdString(small), true))
+        return 1;
+    settle(300);
+    QElapsedTimer tick;
+    qint64 worstGap = 0;
+    int ticks = 0;
+    QTimer ticker;
+    ticker.setInterval(10);
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        ++ticks;
+        if (tick.isValid())
+            worstGap = std::max(worstGap, tick.restart());
+        else
+            tick.start();
+    });
+    ticker.start();
+    PredictionOptions o;
+    o.tta = 2;
+    QElapsedTimer jobTime;
+    jobTime.start();
+    if (!w.startPrediction(o))
+        return 1;
+    while (w.job()->running())
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
+    settle(500);  // the commit and the scene rebuild after it
+    ticker.stop();
+    std::printf("| GUI thread during a prediction job (%.1f s): largest gap between 10 ms ticks | %lld ms (%d ticks) |\n",
+                jobTime.elapsed() / 1000.0, static_cast<long long>(worstGap), ticks);
+    return 0;
+}
