@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <thread>
 
 #include "core/prediction/ModelLocator.h"
 #include "core/prediction/PredictionSink.h"
@@ -36,7 +37,10 @@ BackgroundJob::Work makePredictionWork(PredictionSetup setup, std::function<void
             throw InputError("no RI frame to predict from");
         const std::string dir = setup.modelDir.empty() ? bundledModelDirectory("ri2fl-synthetic") : setup.modelDir;
         progress(0.0, "loading model");
-        PatchPredictor predictor(loadModelManifest(dir), setup.options);
+        PredictionOptions options = setup.options;
+        if (options.threads <= 0)  // leave one core to the GUI thread, so the window stays responsive
+            options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() - 1));
+        PatchPredictor predictor(loadModelManifest(dir), options);
         MemoryPredictionSink sink;
         auto outcome = std::make_shared<PredictionOutcome>();
         outcome->report = predictor.run(*setup.ri, sink, progress, cancel);
