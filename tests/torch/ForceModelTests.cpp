@@ -190,12 +190,10 @@ TEST_CASE("The learned force method recovers a well-separated force dipole", "[t
             INFO("seed " << seed << " force " << k << ": recovered " << half[k].transpose() << " (" << half[k].norm()
                          << " pN, along the true force " << half[k].dot(axis) << " pN), true " << truth.transpose()
                          << ", angle " << angle << " deg");
-            // Measured over seeds 1-3 (docs/tfm.md): the component along the true force -5 % to +20 %, but
-            // spurious transverse components (magnitude +6 % to +69 %, 13-46 deg) where the classical method
-            // is within -25 % to +6 % and 5-18 deg. Asserted: the contractile component as tightly as the
-            // classical test asserts magnitudes, the rest as a regression guard.
-            CHECK(half[k].dot(axis) == Approx(truth.norm()).epsilon(0.30));
-            CHECK(half[k].norm() == Approx(truth.norm()).epsilon(0.85));
+            // Measured over seeds 1-3 (docs/tfm.md): magnitude -33 % to +21 %, direction 13-33 deg; the
+            // classical method: -25 % to +6 %, 5-18 deg (its test asserts 30 % and 20 deg).
+            CHECK(half[k].norm() == Approx(truth.norm()).epsilon(0.40));
+            CHECK(angle < 40.0);
         }
     }
 }
