@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -88,8 +89,8 @@ CommandSpec tfmSpec()
                  {"mask", true, "cell mask or cell image (same shape as the bead volumes)", "MASK"},
                  {"method", true, "dvc (default, classical) or dl (learned, a force model package)", "dvc|dl"},
                  {"model", true, "dl: force model package folder (default: the bundled force-synthetic)", "DIR"},
-                 {"device", true, "dl: auto (default), cpu or cuda", "DEV"},
-                 {"threads", true, "dl: CPU threads for the network (default 1; 0: all cores)", "N"},
+                 {"device", true, "dl: auto (default), cpu or cuda (dvc always runs on the CPU)", "DEV"},
+                 {"threads", true, "CPU threads: dl network (default 1), dvc correlation (default 2); 0: all cores", "N"},
                  {"vectors", true, "also write per-node vectors as CSV", "FILE.csv"},
                  {"window", true, "final correlation window in voxels along the finest axis (default 32); dl: node step N/2", "N"},
                  {"channel", true, "channel holding the beads in both inputs", "NAME"},
@@ -143,11 +144,16 @@ int runTfm(const ParsedArgs& args)
                 throw InputError("--voxel: each of Z,Y,X must be a positive size in µm");
         voxel = {v[0], v[1], v[2]};
     }
-    if (method != "dl" && (args.has("model") || args.has("device") || args.has("threads")))
-        throw InputError("--model, --device and --threads apply to --method dl only");
-    const long long threads = args.getInt("threads", 1);
+    // --device and --threads are accepted with dvc too (it runs on the CPU; threads set its
+    // correlation workers), so batch runs can pass one set of options to every step.
+    if (method != "dl" && args.has("model"))
+        throw InputError("--model applies to --method dl only");
+    const long long threads = args.getInt("threads", method == "dl" ? 1 : params.dvc.threads);
     if (threads < 0 || threads > 256)
         throw InputError("--threads: must be between 0 and 256");
+    if (method != "dl")
+        params.dvc.threads =
+            threads > 0 ? static_cast<int>(threads) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const std::string modelDir =
         method == "dl" ? (args.has("model") ? args.get("model") : bundledModelDirectory("force-synthetic")) : "";
     const std::string device = args.get("device", "auto");

@@ -163,7 +163,7 @@ TEST_CASE("tfm refuses bad input with exit code 2 and writes nothing", "[cli][tf
         {quoted(in.relaxed) + " " + quoted(other) + out + mat, "shape"},
         {quoted(in.relaxed) + " " + quoted(empty) + out + mat, "does not correlate"},
         {pair + out + mat + " --method dl --model " + quoted(dir.file("nomodel")), "model package folder not found"},
-        {pair + out + mat + " --model " + quoted(dir.path()), "--method dl only"},
+        {pair + out + mat + " --model " + quoted(dir.path()), "--model applies to --method dl only"},
         {pair + out + mat + " --method dl --device tpu", "--device"},
         {pair + out + mat + " --method fem", "--method"},
         {pair + out + mat + " --window 4", "--window"},
