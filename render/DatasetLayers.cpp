@@ -23,8 +23,9 @@ std::vector<SceneLayer> defaultSceneLayers(const Dataset& ds, std::size_t frame,
                     all += (i ? ", " : "") + ds.channel(i).name;
                 throw inputError(ds.path(), "no channel named '" + n + "' (available: " + all + ")");
             }
-            if (ds.channel(c).components != 1)
-                throw inputError(ds.path(), "channel '" + n + "' is a vector field; it cannot be shown as a volume");
+            if (ds.channel(c).components != 1 && ds.channel(c).components != 3)
+                throw inputError(ds.path(), "channel '" + n + "' has " + std::to_string(ds.channel(c).components) +
+                                                " components; only scalar channels and 3D vector fields can be drawn");
             chosen.push_back(static_cast<std::size_t>(c));
         }
     }
@@ -39,6 +40,7 @@ std::vector<SceneLayer> defaultSceneLayers(const Dataset& ds, std::size_t frame,
         SceneLayer l;
         l.name = ch.name;
         l.role = ch.role;
+        l.unit = ch.unit;
         l.volume = ds.frame(c, frame);
         l.style = defaultStyleFor(ch, l.volume.get());
         l.style.visible = true;

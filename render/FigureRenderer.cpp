@@ -14,10 +14,11 @@ void renderFigure(const std::vector<SceneLayer>& layers, const FigureOptions& op
 {
     std::vector<SceneLayer> visible;
     for (const auto& l : layers)
-        if (l.style.visible && l.volume && l.volume->components() == 1)
+        if (l.style.visible && l.volume && (l.volume->components() == 1 || (l.volume->components() == 3 && !options.slice)))
             visible.push_back(l);
     if (visible.empty())
-        throw std::runtime_error("nothing to render: no visible scalar layer");
+        throw std::runtime_error(options.slice ? "nothing to render: no visible scalar layer (vector fields are drawn in 3D only)"
+                                               : "nothing to render: no visible layer");
     auto window = makeOffscreenWindow(options.width, options.height);
     if (options.slice) {
         const SceneLayer* ref = &visible.front();

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/model/Volume.h"
+#include "render/VectorGlyphs.h"
 
 namespace rfx::render {
 
@@ -57,6 +58,12 @@ LayerStyle defaultStyleFor(const ChannelInfo& channel, const Volume* sample)
             auto r = sample->range();
             s.windowLow = r.first;
             s.windowHigh = std::max(r.second, r.first + 1.0);
+        } else if (sample && sample->components() == 3) {
+            // Vector fields: colours over the magnitude, from 0 to its 99th percentile.
+            s.windowLow = 0;
+            s.windowHigh = std::max(magnitudePercentile(*sample, 99.0), 1e-30);
+            if (s.colormap.empty())
+                s.colormap = "turbo";
         } else if (sample) {
             auto w = percentileWindow(*sample);
             s.windowLow = w[0];

@@ -37,7 +37,12 @@ struct LayerStyle {
     int fadeBy = -1;
     double fadeHigh = 0.0;  // 0: the uncertainty layer's own window high
 
-    bool isLabels() const { return colormap == "glasbey"; }
+    // Vector layers (arrows): every glyphStride-th node; arrow length per unit of magnitude in µm
+    // (0: automatic, the window's top drawn 1.5 node spacings long).
+    int glyphStride = 1;
+    double glyphScale = 0.0;
+
+        bool isLabels() const { return colormap == "glasbey"; }
 };
 
 // Display defaults for a channel: hints as stored with the data, with an automatic contrast

@@ -12,7 +12,8 @@ namespace rfx::render {
 struct SceneLayer {
     std::string name;
     ChannelRole role = ChannelRole::Other;
-    VolumePtr volume;  // the current frame (scalar)
+    VolumePtr volume;  // the current frame (scalar, or 3 components for a vector field)
+    std::string unit;  // of the channel's values (colour-bar titles of vector layers)
     LayerStyle style;
     VolumePtr fade;    // uncertainty map fading this layer (style.fadeBy resolved), optional
     double fadeHigh = 0;

@@ -18,6 +18,7 @@
 #include <vtkProperty.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
+#include <vtkScalarBarActor.h>
 #include <vtkVolume.h>
 #include <vtkVolumeProperty.h>
 
@@ -26,6 +27,7 @@
 #include "render/Colormaps.h"
 #include "render/ImageDataConversion.h"
 #include "render/SceneAnnotations.h"
+#include "render/VectorGlyphs.h"
 
 namespace rfx::render {
 
@@ -98,9 +100,15 @@ VolumeScene::~VolumeScene()
 void VolumeScene::setLayers(const std::vector<SceneLayer>& layers)
 {
     layers_.clear();
-    for (const auto& l : layers)
-        if (l.style.visible && l.volume && l.volume->components() == 1 && !l.volume->empty())
+    vectorLayers_.clear();
+    for (const auto& l : layers) {
+        if (!l.style.visible || !l.volume || l.volume->empty())
+            continue;
+        if (l.volume->components() == 1)
             layers_.push_back(l);
+        else if (l.volume->components() == 3)
+            vectorLayers_.push_back(l);
+    }
     rebuild();
 }
 
@@ -126,25 +134,50 @@ void VolumeScene::rebuild()
         legend.push_back(e);
     }
     annotations_->setLegend(legend);
-    hasData_ = ref != nullptr;
+    buildGlyphs();
+    const SceneLayer* geometry = ref ? ref : (vectorLayers_.empty() ? nullptr : &vectorLayers_.front());
+    hasData_ = geometry != nullptr;
     if (!ref) {
         volume_->VisibilityOff();
         for (auto& s : surfaces_)
             renderer_->RemoveActor(s);
         surfaces_.clear();
-        return;
+        if (!geometry)
+            return;
     }
-    bounds_ = gridBounds(ref->volume->grid());
+    bounds_ = gridBounds(geometry->volume->grid());
     auto outline = vtkSmartPointer<vtkOutlineSource>::New();
     outline->SetBounds(bounds_.data());
     auto outlineMapper = vtkSmartPointer<vtkPolyDataMapper>::New();
     outlineMapper->SetInputConnection(outline->GetOutputPort());
     outline_->SetMapper(outlineMapper);
     annotations_->setBounds(bounds_);
+    if (!ref)
+        return;
     if (mode_ == RenderMode::IsoSurface)
         buildIsoSurfaces();
     else
         buildComposite();
+}
+
+void VolumeScene::buildGlyphs()
+{
+    for (auto& p : glyphProps_)
+        renderer_->RemoveViewProp(p);
+    glyphProps_.clear();
+    glyphsDrawn_ = 0;
+    for (std::size_t k = 0; k < vectorLayers_.size(); ++k) {
+        const SceneLayer& l = vectorLayers_[k];
+        const std::string unit = l.unit.empty() ? "" : " (" + l.unit + ")";
+        VectorGlyphs g = buildVectorGlyphs(*l.volume, l.style, "|" + l.name + "|" + unit);
+        // Several vector layers: their colour bars side by side from the right edge.
+        g.colorBar->SetPosition(0.86 - 0.14 * static_cast<double>(k), 0.12);
+        renderer_->AddActor(g.arrows);
+        renderer_->AddViewProp(g.colorBar);
+        glyphProps_.push_back(g.arrows);
+        glyphProps_.push_back(g.colorBar);
+        glyphsDrawn_ += g.drawn;
+    }
 }
 
 void VolumeScene::buildComposite()

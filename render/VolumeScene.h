@@ -17,6 +17,7 @@ class vtkRenderWindow;
 class vtkRenderer;
 class vtkVolume;
 class vtkActor;
+class vtkProp;
 class vtkImageData;
 class vtkGPUVolumeRayCastMapper;
 
@@ -39,8 +40,9 @@ public:
     explicit VolumeScene(vtkRenderWindow* window);
     ~VolumeScene();
 
-    // Shows the visible layers (hidden ones are skipped). The first RI layer, else the first
-    // layer, defines the geometry. Rebuilds the blended volume (hundreds of ms for 7 x 16 M voxels).
+    // Shows the visible layers (hidden ones are skipped); 3-component layers (vector fields) as
+    // arrows coloured by magnitude with a colour bar. The first RI layer, else the first scalar
+    // layer, else the first vector layer, defines the geometry. Rebuilds the blended volume (hundreds of ms for 7 x 16 M voxels).
     void setLayers(const std::vector<SceneLayer>& layers);
     // Convenience: one channel with its display hints.
     void show(const Volume& volume, const ChannelInfo& channel);
@@ -65,12 +67,15 @@ public:
     // Data bounds in µm (xmin, xmax, ymin, ymax, zmin, zmax); zeros before the first layer.
     std::array<double, 6> bounds() const { return bounds_; }
     double scaleBarLength() const;
+    // Arrows drawn for the vector layers (displacement, forces) after the last setLayers.
+    std::size_t glyphsDrawn() const { return glyphsDrawn_; }
 
 private:
     void rebuild();
     void buildComposite();
     void buildIsoSurfaces();
     void applyBlendMode();
+    void buildGlyphs();
 
     vtkRenderWindow* window_;
     vtkSmartPointer<vtkRenderer> renderer_;
@@ -81,6 +86,9 @@ private:
     std::vector<vtkSmartPointer<vtkActor>> surfaces_;
     std::unique_ptr<SceneAnnotations> annotations_;
     std::vector<SceneLayer> layers_;
+    std::vector<SceneLayer> vectorLayers_;               // 3-component layers, drawn as arrows
+    std::vector<vtkSmartPointer<vtkProp>> glyphProps_;   // their arrows and colour bars
+    std::size_t glyphsDrawn_ = 0;
     std::array<double, 6> bounds_{};
     RenderMode mode_ = RenderMode::Composite;
     double density_ = 0.3;

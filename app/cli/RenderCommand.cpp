@@ -30,7 +30,9 @@ CommandSpec renderSpec()
         "volume (--mode volume, the default), a maximum-intensity projection (mip), iso-surfaces (iso) or the\n"
         "central orthogonal slice (slice, plane chosen by --axis), with scale bar, axes, legend and time.\n"
         "--channels names the layers to show (default: RI and all fluorescence channels; uncertainty maps\n"
-        "and labels only when named). Physical voxel spacing is honoured. With an X display (or Xvfb) VTK's\n"
+        "and labels only when named). Vector fields named in --channels (displacement, force_density,\n"
+        "nodal_force of a tfm result) are drawn as arrows coloured by magnitude, with a colour bar in\n"
+        "their unit. Physical voxel spacing is honoured. With an X display (or Xvfb) VTK's\n"
         "offscreen X window draws; without one, a Mesa EGL context (software llvmpipe, same pixels), so it\n"
         "runs on batch nodes and in containers with no X server. REFRACTOME_RENDER_BACKEND=egl forces EGL.";
     s.options = {{"output", true, "output PNG", "FIG.png"},

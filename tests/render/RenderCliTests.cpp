@@ -153,3 +153,32 @@ TEST_CASE("render works without any X display through Mesa's EGL, with the same 
     // Both are Mesa's llvmpipe; measured identical. Allow rounding differences of other drivers.
     CHECK(diff / double(pa->GetNumberOfValues()) < 1.0);
 }
+
+TEST_CASE("render draws a force field as arrows coloured by magnitude, with a colour bar", "[render][cli]")
+{
+    TempDir dir;
+    const std::string beads = dir.file("b.h5"), forces = dir.file("t.h5"), fig = dir.file("forces.png"),
+                      bare = dir.file("scalar.png");
+    REQUIRE(runCli("synth beads --size 64,128,128 --quiet -o " + quoted(beads)).exitCode == 0);
+    REQUIRE(runCli("tfm " + quoted(dir.file("b_relaxed.tif")) + " " + quoted(dir.file("b_stressed.tif")) + " -o " +
+                   quoted(forces) + " --young 1000 --poisson 0.45 --quiet")
+                .exitCode == 0);
+    const std::string env = haveDisplay() ? "" : "env REFRACTOME_RENDER_BACKEND=egl ";
+    const std::string cli = env + quoted(REFRACTOME_CLI) + " render " + quoted(forces) + " --size 320,240 -o ";
+    auto r = runShell(cli + quoted(fig) + " --channels strain_energy_density,nodal_force");
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    REQUIRE(runShell(cli + quoted(bare) + " --channels strain_energy_density").exitCode == 0);
+    const PngStats withArrows = readPng(fig), without = readPng(bare);
+    CHECK(withArrows.width == 320);
+    // The turbo-coloured arrows and colour bar add saturated colours; the grey scalar layer has only
+    // the small axes glyph's.
+    INFO("red+green pixels: " << withArrows.reddish + withArrows.greenish << " with arrows, "
+                              << without.reddish + without.greenish << " without");
+    CHECK(withArrows.reddish + withArrows.greenish > without.reddish + without.greenish + 200);
+    CHECK(withArrows.foreground > without.foreground);
+    // A vector field cannot be cut as a slice.
+    const auto s = runShell(cli + quoted(dir.file("s.png")) + " --channels nodal_force --mode slice");
+    CHECK(s.exitCode != 0);
+    CHECK_FALSE(std::filesystem::exists(dir.file("s.png")));
+}

@@ -1,0 +1,146 @@
+#include "render/VectorGlyphs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <vtkActor.h>
+#include <vtkArrowSource.h>
+#include <vtkDoubleArray.h>
+#include <vtkFloatArray.h>
+#include <vtkGlyph3D.h>
+#include <vtkLookupTable.h>
+#include <vtkPointData.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkScalarBarActor.h>
+#include <vtkTextProperty.h>
+
+#include "render/Colormaps.h"
+
+namespace rfx::render {
+
+namespace {
+
+double magnitudeAt(const float* v, std::size_t i)
+{
+    const float* p = v + 3 * i;
+    return std::sqrt(double(p[0]) * p[0] + double(p[1]) * p[1] + double(p[2]) * p[2]);
+}
+
+std::vector<float> floatValues(const Volume& field)
+{
+    std::vector<float> out(field.values());
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = static_cast<float>(field.valueAt(i));
+    return out;
+}
+
+} // namespace
+
+double magnitudePercentile(const Volume& field, double percent)
+{
+    if (field.components() != 3)
+        throw std::invalid_argument("magnitudePercentile: not a 3-component field");
+    const std::vector<float> v = floatValues(field);
+    std::vector<double> m;
+    m.reserve(field.voxels());
+    for (std::size_t i = 0; i < field.voxels(); ++i) {
+        const double a = magnitudeAt(v.data(), i);
+        if (std::isfinite(a))
+            m.push_back(a);
+    }
+    if (m.empty())
+        return 0;
+    const std::size_t k = std::min(m.size() - 1, static_cast<std::size_t>(std::clamp(percent, 0.0, 100.0) / 100.0 * double(m.size() - 1) + 0.5));
+    std::nth_element(m.begin(), m.begin() + static_cast<long>(k), m.end());
+    return m[k];
+}
+
+VectorGlyphs buildVectorGlyphs(const Volume& field, const LayerStyle& style, const std::string& title)
+{
+    if (field.components() != 3)
+        throw std::invalid_argument("buildVectorGlyphs: not a 3-component field");
+    const Grid& g = field.grid();
+    const std::vector<float> v = floatValues(field);
+    const double top = style.windowHigh > style.windowLow ? style.windowHigh : std::max(magnitudePercentile(field, 99.0), 1e-30);
+    const double bottom = style.windowHigh > style.windowLow ? std::max(0.0, style.windowLow) : 0.0;
+    const int stride = std::max(1, style.glyphStride);
+    const double minSpacing = std::min({g.spacing_um[0], g.spacing_um[1], g.spacing_um[2]});
+    const double scale = style.glyphScale > 0 ? style.glyphScale : 1.5 * minSpacing * stride / top;
+
+    auto points = vtkSmartPointer<vtkPoints>::New();
+    auto vectors = vtkSmartPointer<vtkDoubleArray>::New();
+    vectors->SetNumberOfComponents(3);
+    vectors->SetName("vectors");
+    auto magnitude = vtkSmartPointer<vtkDoubleArray>::New();
+    magnitude->SetName("magnitude");
+    for (std::size_t z = 0; z < g.shape[0]; z += static_cast<std::size_t>(stride))
+        for (std::size_t y = 0; y < g.shape[1]; y += static_cast<std::size_t>(stride))
+            for (std::size_t x = 0; x < g.shape[2]; x += static_cast<std::size_t>(stride)) {
+                const std::size_t i = (z * g.shape[1] + y) * g.shape[2] + x;
+                const double m = magnitudeAt(v.data(), i);
+                if (!std::isfinite(m) || m < 0.02 * top)
+                    continue;
+                points->InsertNextPoint(g.origin_um[2] + double(x) * g.spacing_um[2], g.origin_um[1] + double(y) * g.spacing_um[1],
+                                        g.origin_um[0] + double(z) * g.spacing_um[0]);
+                const float* p = v.data() + 3 * i;
+                vectors->InsertNextTuple3(p[0] * scale, p[1] * scale, p[2] * scale);
+                magnitude->InsertNextValue(m);
+            }
+    auto poly = vtkSmartPointer<vtkPolyData>::New();
+    poly->SetPoints(points);
+    poly->GetPointData()->SetVectors(vectors);
+    poly->GetPointData()->SetScalars(magnitude);
+
+    auto arrow = vtkSmartPointer<vtkArrowSource>::New();
+    arrow->SetTipResolution(10);
+    arrow->SetShaftResolution(8);
+    auto glyph = vtkSmartPointer<vtkGlyph3D>::New();
+    glyph->SetInputData(poly);
+    glyph->SetSourceConnection(arrow->GetOutputPort());
+    glyph->SetVectorModeToUseVector();
+    glyph->SetScaleModeToScaleByVector();  // the vectors were pre-scaled to µm
+    glyph->SetScaleFactor(1.0);
+    glyph->SetColorModeToColorByScalar();
+    glyph->OrientOn();
+
+    const std::string map = style.colormap.empty() ? "turbo" : style.colormap;
+    auto lut = vtkSmartPointer<vtkLookupTable>::New();
+    lut->SetNumberOfTableValues(256);
+    lut->SetRange(bottom, top);
+    for (int k = 0; k < 256; ++k) {
+        const Rgb c = colormapColor(map, k / 255.0);
+        lut->SetTableValue(k, c[0], c[1], c[2], 1.0);
+    }
+    lut->SetBelowRangeColor(colormapColor(map, 0)[0], colormapColor(map, 0)[1], colormapColor(map, 0)[2], 1);
+    lut->Build();
+    auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+    mapper->SetInputConnection(glyph->GetOutputPort());
+    mapper->SetLookupTable(lut);
+    mapper->SetScalarRange(bottom, top);
+    mapper->SetColorModeToMapScalars();
+    mapper->ScalarVisibilityOn();
+
+    VectorGlyphs out;
+    out.drawn = static_cast<std::size_t>(points->GetNumberOfPoints());
+    out.arrows = vtkSmartPointer<vtkActor>::New();
+    out.arrows->SetMapper(mapper);
+    out.arrows->GetProperty()->SetOpacity(std::clamp(style.opacity, 0.05, 1.0));
+    out.colorBar = vtkSmartPointer<vtkScalarBarActor>::New();
+    out.colorBar->SetLookupTable(lut);
+    out.colorBar->SetTitle(title.c_str());
+    out.colorBar->SetNumberOfLabels(4);
+    out.colorBar->SetLabelFormat("%.3g");
+    out.colorBar->SetMaximumWidthInPixels(90);
+    out.colorBar->SetPosition(0.86, 0.12);
+    out.colorBar->SetWidth(0.12);
+    out.colorBar->SetHeight(0.55);
+    out.colorBar->GetTitleTextProperty()->SetFontSize(12);
+    out.colorBar->GetLabelTextProperty()->SetFontSize(11);
+    return out;
+}
+
+} // namespace rfx::render
