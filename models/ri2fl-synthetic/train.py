@@ -14,7 +14,8 @@ Subcommands (run with Debian's /usr/bin/python3, which has torch 1.13, numpy, h5
   export    torch.jit.script the checkpoint -> model.pt, check Monte Carlo dropout survives, write
             model.json (with the sha256 of model.pt)
   cli-evaluate  the acceptance check with the C++ engine: `refractome-cli predict` (default options)
-            and `refractome-cli evaluate` on the same 8 held-out fields; medians -> --cli-eval-json
+            and `refractome-cli evaluate` on held-out fields (seeds 1..--eval-fields, --eval-depth
+            slices; default the 8 32-slice fields); medians -> --cli-eval-json
   evaluate  held-out check on `synth cells --size 32,256,256 --cells 5 --seed K`, K = 1..8:
             per-channel Pearson correlation and PSNR, median over the 8 fields
   all       gen + train + export + evaluate
@@ -25,8 +26,14 @@ Loss: MSE + 3D gradient-difference loss, the squared variant
     GDL = mean over z, y, x of mean((|d y| - |d y_hat|)^2), d = forward finite difference,
 (same scale as the MSE, so the two terms are added with weight 1 each).
 
-Seeds: training fields use seeds 1000..1999, validation 3000+; seeds 1..100 are reserved for the
-held-out evaluation and never used for training or model selection.
+Seeds: training fields use seeds 1000..1999, validation 3000+; seeds 1..100 (and 200..400, used for
+ad-hoc checks) are reserved for held-out evaluation and never used for training or model selection.
+
+Field depth (stage 4): the engine tiles deeper volumes with 32-slice patches, 50 % overlap in z, so
+patches cut cells in z. --n-deep / --n-val-deep add training fields (seeds 1100..) and validation
+fields (seeds 3100..) whose depth cycles through --deep-depths; --deep-share of the training crops
+come from them. The defaults are the shipped stage-4 setup; --n-deep 0 --n-val-deep 0 gives the
+32-slice-only data of stages 1-3.
 """
 import argparse
 import hashlib
@@ -224,8 +231,16 @@ def read_field(path: str):
     return normalise_ri(ri), fl.astype(np.float32)
 
 
-def field_plan(n_train: int, n_val: int):
-    """Deterministic list of (split, seed, size, cells, condition)."""
+def parse_depths(text: str):
+    return tuple(int(v) for v in str(text).split(",") if v.strip())
+
+
+def field_plan(n_train: int, n_val: int, n_deep: int = 0, deep_depths=(), n_val_deep: int = 0):
+    """Deterministic list of (split, seed, size, cells, condition).
+
+    The 32-slice fields (training seeds 1000.., validation 3000..) are the ones of stages 1-3. Stage 4
+    adds deeper fields (training seeds 1100.., validation seeds 3100..) whose depth cycles through
+    `deep_depths`: random 32-slice crops of them cut cells in z, as the engine's z tiling does."""
     plan = []
     rng = np.random.RandomState(12345)
     for i in range(n_train):
@@ -237,22 +252,39 @@ def field_plan(n_train: int, n_val: int):
     for i in range(n_val):
         seed = 3000 + i
         plan.append(("val", seed, (32, 256, 256), 5, "treated" if i % 2 else "control"))
+    if n_deep or n_val_deep:
+        assert deep_depths, "--n-deep / --n-val-deep need --deep-depths"
+        assert n_deep <= 100, "deep training seeds must stay in 1100..1199"
+        drng = np.random.RandomState(54321)
+        for i in range(n_deep):
+            size = (deep_depths[i % len(deep_depths)], 256, 256)
+            cells = int(drng.randint(3, 7))
+            plan.append(("train", 1100 + i, size, cells, "treated" if i % 2 else "control"))
+        for i in range(n_val_deep):
+            size = (deep_depths[i % len(deep_depths)], 256, 256)
+            plan.append(("val", 3100 + i, size, 5, "treated" if i % 2 else "control"))
     return plan
+
+
+def plan_of(args):
+    return field_plan(args.n_train, args.n_val, args.n_deep, parse_depths(args.deep_depths), args.n_val_deep)
 
 
 def cmd_gen(args):
     os.makedirs(args.data, exist_ok=True)
     t0 = time.time()
-    for split, seed, size, cells, cond in field_plan(args.n_train, args.n_val):
-        assert seed > 100, "seeds 1..100 are reserved for held-out evaluation"
+    plan = plan_of(args)
+    for split, seed, size, cells, cond in plan:
+        assert seed >= 1000, "seeds 1..100 and 200..400 are reserved for held-out evaluation"
         synth(args.cli, os.path.join(args.data, "%s_%d.h5" % (split, seed)), size, cells, seed, cond)
-    print("generated %d fields in %.1f s" % (args.n_train + args.n_val, time.time() - t0))
+    print("generated %d fields in %.1f s" % (len(plan), time.time() - t0))
 
 
-def load_split(args, split: str):
+def load_split(args, split: str, deep: bool = False):
+    """Fields of one split: the 32-slice ones (deep=False) or the deeper ones (deep=True)."""
     xs, ys = [], []
-    for s, seed, size, cells, cond in field_plan(args.n_train, args.n_val):
-        if s != split:
+    for s, seed, size, cells, cond in plan_of(args):
+        if s != split or (size[0] != 32) != deep:
             continue
         x, y = read_field(os.path.join(args.data, "%s_%d.h5" % (s, seed)))
         xs.append(x)
@@ -400,7 +432,10 @@ def cmd_train(args):
     t_load = time.time()
     xs, ys = load_split(args, "train")
     vx, vy = load_split(args, "val")
-    print("loaded %d train / %d val fields in %.1f s" % (len(xs), len(vx), time.time() - t_load), flush=True)
+    dxs, dys = load_split(args, "train", deep=True)
+    dvx, dvy = load_split(args, "val", deep=True)
+    print("loaded %d + %d deep train / %d + %d deep val fields in %.1f s"
+          % (len(xs), len(dxs), len(vx), len(dvx), time.time() - t_load), flush=True)
 
     model = build_model(args)
     for mod in model.modules():
@@ -425,6 +460,9 @@ def cmd_train(args):
     # one corner crop.
     vrng = np.random.RandomState(999)
     vcrops = [random_crop(vx, vy, vrng, args.crop) for _ in range(args.n_val_crops)]
+    if dvx:  # the same number of fixed crops from the deep validation fields (own rng: the 32-slice
+        drng = np.random.RandomState(998)  # crops stay those of stage 3)
+        vcrops += [random_crop(dvx, dvy, drng, args.crop) for _ in range(args.n_val_crops)]
 
     def validate():
         model.eval()
@@ -451,7 +489,10 @@ def cmd_train(args):
         for _ in range(args.steps_per_epoch):
             bx, by = [], []
             for _b in range(args.batch):
-                xc, yc = random_crop(xs, ys, rng, args.crop)
+                if dxs and rng.rand() < args.deep_share:
+                    xc, yc = random_crop(dxs, dys, rng, args.crop)
+                else:
+                    xc, yc = random_crop(xs, ys, rng, args.crop)
                 bx.append(xc[None])
                 by.append(yc)
             xb = torch.from_numpy(np.stack(bx))
@@ -466,7 +507,7 @@ def cmd_train(args):
             tg += float(gdl)
             step += 1
         n = args.steps_per_epoch
-        vl, vp = validate()
+        vl, vp = validate()  # over 32-slice and (if any) deep validation crops together
         sched.step(vl)
         el = time.time() - t0
         rec = {"epoch": epoch, "step": step, "time_s": round(el, 1), "lr": opt.param_groups[0]["lr"],
@@ -566,7 +607,12 @@ def cmd_export(args):
             "data": ("refractome-cli synth cells, %d training fields (seeds 1000..%d, size 32x256x256, "
                      "3-6 cells, alternating control/treated), %d validation fields (seeds 3000..%d, "
                      "5 cells); held-out seeds 1..100 never used"
-                     % (args.n_train, 999 + args.n_train, args.n_val, 2999 + args.n_val)),
+                     % (args.n_train, 999 + args.n_train, args.n_val, 2999 + args.n_val)
+                     + ("; plus %d deeper training fields (seeds 1100..%d, depths cycling %s, 3-6 cells) "
+                        "and %d deeper validation fields (seeds 3100..%d), %.0f %% of training crops "
+                        "drawn from the deeper fields"
+                        % (args.n_deep, 1099 + args.n_deep, args.deep_depths, args.n_val_deep,
+                           3099 + args.n_val_deep, 100 * args.deep_share) if args.n_deep else "")),
             "train_seeds": [1000, 999 + args.n_train],
             "val_seeds": [3000, 2999 + args.n_val],
             "epochs": len(ep),
@@ -584,9 +630,18 @@ def cmd_export(args):
             "torch_version": torch.__version__,
         },
     }
+    if args.n_deep:
+        manifest["training"]["deep_fields"] = {"n": args.n_deep, "depths": list(parse_depths(args.deep_depths)),
+                                               "seeds": [1100, 1099 + args.n_deep],
+                                               "val_seeds": [3100, 3099 + args.n_val_deep],
+                                               "crop_share": args.deep_share}
     if os.path.exists(args.eval_json):
         with open(args.eval_json) as f:
             manifest["evaluation"] = json.load(f).get("summary")
+    if args.eval_json_deep and os.path.exists(args.eval_json_deep):
+        with open(args.eval_json_deep) as f:
+            d = json.load(f)
+        manifest["evaluation_deep"] = {"fields": d.get("fields"), "summary": d.get("summary")}
     with open(os.path.join(args.out_dir, "model.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
@@ -633,10 +688,13 @@ def cmd_cli_evaluate(args):
     os.makedirs(args.data, exist_ok=True)
     per = {t: {"pcc": [], "psnr": [], "ssim": []} for t in TARGETS}
     t0 = time.time()
-    for k in range(1, 9):
-        truth = os.path.join(args.data, "heldout_%d.h5" % k)
-        synth(args.cli, truth, (32, 256, 256), 5, k)
-        pred = os.path.join(args.data, "cli_pred_%d.h5" % k)
+    depth = args.eval_depth
+    seeds = list(range(1, args.eval_fields + 1))
+    tag = "" if depth == 32 else "d%d_" % depth  # 32 slices: the stage-3 file names
+    for k in seeds:
+        truth = os.path.join(args.data, "heldout_%s%d.h5" % (tag, k))
+        synth(args.cli, truth, (depth, 256, 256), 5, k)
+        pred = os.path.join(args.data, "cli_pred_%s%d.h5" % (tag, k))
         if os.path.exists(pred):
             os.remove(pred)
         subprocess.run([args.cli, "predict", truth, "-o", pred, "--model", args.out_dir, "--threads",
@@ -653,7 +711,8 @@ def cmd_cli_evaluate(args):
                    "max_pcc": round(float(np.max(per[t]["pcc"])), 4),
                    "median_psnr_db": round(float(np.median(per[t]["psnr"])), 2),
                    "median_ssim": round(float(np.median(per[t]["ssim"])), 4)} for t in TARGETS}
-    res = {"fields": "refractome-cli synth cells --size 32,256,256 --cells 5 --seed K, K = 1..8",
+    res = {"fields": "refractome-cli synth cells --size %d,256,256 --cells 5 --seed K, K = 1..%d"
+                     % (depth, len(seeds)),
            "engine": "refractome-cli predict (default options) + refractome-cli evaluate --json",
            "summary": summary, "per_field": per, "time_s": round(time.time() - t0, 1)}
     with open(args.cli_eval_json, "w") as f:
@@ -673,7 +732,18 @@ def main(argv=None):
     ap.add_argument("--cli-eval-json", default="/tmp/ri2fl-data/cli_eval.json")
     ap.add_argument("--n-train", type=int, default=32)
     ap.add_argument("--n-val", type=int, default=4)
-    ap.add_argument("--n-val-crops", type=int, default=8)
+    ap.add_argument("--n-val-crops", type=int, default=8,
+                    help="fixed validation crops (this many again from the deep validation fields)")
+    ap.add_argument("--n-deep", type=int, default=24,
+                    help="extra training fields deeper than 32 slices (seeds 1100..), stage 4")
+    ap.add_argument("--n-val-deep", type=int, default=4, help="extra deep validation fields (seeds 3100..)")
+    ap.add_argument("--deep-depths", default="48,64,96,64",
+                    help="z sizes of the deep fields, cycled over the fields (with --n-deep/--n-val-deep)")
+    ap.add_argument("--deep-share", type=float, default=0.5,
+                    help="probability that a training crop comes from a deep field")
+    ap.add_argument("--eval-depth", type=int, default=32, help="cli-evaluate: z size of the held-out fields")
+    ap.add_argument("--eval-fields", type=int, default=8, help="cli-evaluate: seeds 1..N")
+    ap.add_argument("--eval-json-deep", default="", help="export: cli-evaluate JSON of deep held-out fields")
     ap.add_argument("--base", type=int, default=16)
     ap.add_argument("--depth", type=int, default=3, help="number of 2x poolings")
     ap.add_argument("--dropout", type=float, default=0.1)
