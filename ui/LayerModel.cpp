@@ -14,7 +14,7 @@ Layer LayerModel::makeLayer(const Dataset& ds, std::size_t c, std::size_t frame)
     l.name = QString::fromStdString(ch.name);
     l.role = ch.role;
     l.derivedFrom = QString::fromStdString(ch.derivedFrom);
-    l.renderable = ch.components == 1;
+    l.renderable = ch.components == 1 || ch.components == 3;  // vector fields: arrows in 3D
     VolumePtr sample;
     if (l.renderable && ch.frames() > 0) {
         try {

@@ -195,7 +195,7 @@ void LayersPanel::rebuildList()
         auto* item = new QListWidgetItem(list_);
         item->setText(l.name);
         item->setToolTip(QString::fromStdString(channelRoleName(l.role)) +
-                         (l.renderable ? QString() : tr(" (vector field: not shown as a volume)")));
+                         (l.renderable ? QString() : tr(" (not drawable: neither scalar nor a 3D vector field)")));
         item->setFlags(l.renderable ? (Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable)
                                     : (Qt::ItemIsEnabled | Qt::ItemIsSelectable));
         item->setCheckState(l.style.visible ? Qt::Checked : Qt::Unchecked);

@@ -312,6 +312,7 @@ void MainWindow::refreshScene()
         render::SceneLayer s;
         s.name = l.name.toStdString();
         s.role = l.role;
+        s.unit = dataset_->channel(l.channel).unit;
         s.style = l.style;
         try {
             s.volume = layerFrame(i);

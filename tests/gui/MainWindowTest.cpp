@@ -356,6 +356,63 @@ private Q_SLOTS:
         QVERIFY(!w.loadSession(QString::fromStdString(dir.file("missing.json")), &error));
     }
 
+    void vectorFieldsAreDrawnAsArrows()
+    {
+        // A displacement field beside the demo's RI: ticking it adds arrows (and a colour bar).
+        rfx::test::TempDir dir;
+        const std::string path = dir.file("field.h5");
+        {
+            DatasetPtr demo = openDataset(REFRACTOME_DEMO_FILE);
+            const int ri = demo->channelIndex("ri");
+            ResultsWriter out(path);
+            ChannelInfo riInfo = demo->channel(ri);
+            riInfo.times_s = {0.0};
+            ChannelInfo u;
+            u.name = "displacement";
+            u.role = ChannelRole::VectorField;
+            u.unit = "µm";
+            u.components = 3;
+            u.times_s = {0.0};
+            u.display = defaultDisplayFor(u.name, u.role);
+            const VolumePtr riFrame = demo->frame(ri, 0);
+            u.grid = riFrame->grid();
+            out.addChannel(riInfo, VoxelType::Float32);
+            out.addChannel(u, VoxelType::Float32);
+            out.writeFrame("ri", 0, *riFrame);
+            Volume field = Volume::zeros<float>(u.grid, 3);  // a swirl around the field's centre
+            const auto& sh = field.shape();
+            for (std::size_t z = 0; z < sh[0]; ++z)
+                for (std::size_t y = 0; y < sh[1]; ++y)
+                    for (std::size_t x = 0; x < sh[2]; ++x) {
+                        float* v = field.data<float>() + 3 * ((z * sh[1] + y) * sh[2] + x);
+                        v[0] = -(float(y) - float(sh[1]) / 2) * 0.01f;
+                        v[1] = (float(x) - float(sh[2]) / 2) * 0.01f;
+                    }
+            out.writeFrame("displacement", 0, field);
+            out.commit();
+        }
+        ui::MainWindow w;
+        w.resize(900, 650);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QString::fromStdString(path), true));
+        ui::LayerModel* m = w.layers();
+        const int vec = m->indexOf("displacement");
+        QVERIFY(vec >= 0);
+        QVERIFY(m->layer(vec).renderable);
+        m->setVisible(vec, false);
+        w.refreshNow();
+        QCOMPARE(w.viewer()->scene()->glyphsDrawn(), std::size_t(0));
+        const auto before = rfx::test::countColours(w.view()->grabFramebuffer());
+        m->setVisible(vec, true);
+        w.refreshNow();
+        QTest::qWait(100);
+        QVERIFY(w.viewer()->scene()->glyphsDrawn() > 100);
+        const QImage shot = w.view()->grabFramebuffer();
+        shot.save(rfx::test::screenshotPath("gui_vectors.png"));
+        QVERIFY(rfx::test::countColours(shot).foreground > before.foreground);
+    }
+
     void badFileIsRefusedWithoutCrash()
     {
         rfx::test::TempDir dir;
