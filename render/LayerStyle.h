@@ -37,9 +37,9 @@ struct LayerStyle {
     int fadeBy = -1;
     double fadeHigh = 0.0;  // 0: the uncertainty layer's own window high
 
-    // Vector layers (arrows): every glyphStride-th node; arrow length per unit of magnitude in µm
-    // (0: automatic, the window's top drawn 1.5 node spacings long).
-    int glyphStride = 1;
+    // Vector layers (arrows): every glyphStride-th node (0: automatic, at most ~8,000 arrows);
+    // arrow length per unit of magnitude in µm (0: automatic, the window's top drawn 1.5 strides long).
+    int glyphStride = 0;
     double glyphScale = 0.0;
 
         bool isLabels() const { return colormap == "glasbey"; }

@@ -67,7 +67,10 @@ VectorGlyphs buildVectorGlyphs(const Volume& field, const LayerStyle& style, con
     const std::vector<float> v = floatValues(field);
     const double top = style.windowHigh > style.windowLow ? style.windowHigh : std::max(magnitudePercentile(field, 99.0), 1e-30);
     const double bottom = style.windowHigh > style.windowLow ? std::max(0.0, style.windowLow) : 0.0;
-    const int stride = std::max(1, style.glyphStride);
+    // Automatic subsampling: at most ~8,000 nodes get an arrow (a DVC grid is drawn whole; a field on
+    // the image grid would otherwise become millions of arrows).
+    const double nodes = double(g.voxels());
+    const int stride = style.glyphStride > 0 ? style.glyphStride : std::max(1, int(std::ceil(std::cbrt(nodes / 8000.0))));
     const double minSpacing = std::min({g.spacing_um[0], g.spacing_um[1], g.spacing_um[2]});
     const double scale = style.glyphScale > 0 ? style.glyphScale : 1.5 * minSpacing * stride / top;
 
