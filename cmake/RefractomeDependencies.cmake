@@ -57,7 +57,8 @@ if(REFRACTOME_WITH_GUI)
   refractome_require(VTK libvtk9-dev COMPONENTS CommonCore CommonDataModel CommonExecutionModel
                      RenderingCore RenderingOpenGL2 RenderingVolume RenderingVolumeOpenGL2
                      RenderingAnnotation RenderingFreeType InteractionStyle InteractionWidgets
-                     FiltersCore FiltersSources FiltersGeneral FiltersModeling ImagingCore IOImage IOExport)
+                     FiltersCore FiltersSources FiltersGeneral FiltersModeling ImagingCore IOImage IOExport
+                     IOOggTheora)  # movies (Debian builds no IOFFMPEG; MP4 goes through the ffmpeg program)
 endif()
 
 if(REFRACTOME_BUILD_TESTS)

@@ -10,15 +10,34 @@
 
 namespace rfx::render {
 
-void renderFigure(const std::vector<SceneLayer>& layers, const FigureOptions& options, const std::string& pngPath)
+std::vector<SceneLayer> figureLayers(const std::vector<SceneLayer>& layers, bool slice)
 {
     std::vector<SceneLayer> visible;
     for (const auto& l : layers)
-        if (l.style.visible && l.volume && (l.volume->components() == 1 || (l.volume->components() == 3 && !options.slice)))
+        if (l.style.visible && l.volume && (l.volume->components() == 1 || (l.volume->components() == 3 && !slice)))
             visible.push_back(l);
     if (visible.empty())
-        throw std::runtime_error(options.slice ? "nothing to render: no visible scalar layer (vector fields are drawn in 3D only)"
-                                               : "nothing to render: no visible layer");
+        throw std::runtime_error(slice ? "nothing to render: no visible scalar layer (vector fields are drawn in 3D only)"
+                                       : "nothing to render: no visible layer");
+    return visible;
+}
+
+void setUpFigureScene(VolumeScene& scene, const std::vector<SceneLayer>& visible, const FigureOptions& options)
+{
+    scene.setMode(options.mode);
+    scene.setLayers(visible);
+    scene.setTimeText(options.timeText);
+    scene.setScaleBarVisible(options.annotations);
+    scene.setAxesVisible(options.annotations);
+    if (options.camera)
+        scene.setCamera(*options.camera);
+    else
+        scene.resetCamera();
+}
+
+void renderFigure(const std::vector<SceneLayer>& layers, const FigureOptions& options, const std::string& pngPath)
+{
+    const std::vector<SceneLayer> visible = figureLayers(layers, options.slice);
     auto window = makeOffscreenWindow(options.width, options.height);
     if (options.slice) {
         const SceneLayer* ref = &visible.front();
@@ -43,15 +62,7 @@ void renderFigure(const std::vector<SceneLayer>& layers, const FigureOptions& op
         return;
     }
     VolumeScene scene(window);
-    scene.setMode(options.mode);
-    scene.setLayers(visible);
-    scene.setTimeText(options.timeText);
-    scene.setScaleBarVisible(options.annotations);
-    scene.setAxesVisible(options.annotations);
-    if (options.camera)
-        scene.setCamera(*options.camera);
-    else
-        scene.resetCamera();
+    setUpFigureScene(scene, visible, options);
     // A still figure gets full-quality rays.
     window->SetDesiredUpdateRate(0.0001);
     window->Render();

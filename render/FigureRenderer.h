@@ -25,6 +25,13 @@ struct FigureOptions {
     bool annotations = true;
 };
 
+// The layers a figure draws: visible, with data; vector fields in 3D only. Throws when none.
+std::vector<SceneLayer> figureLayers(const std::vector<SceneLayer>& layers, bool slice);
+
+// Sets up a 3D scene as a figure shows it (mode, layers, annotations, time, camera, full-quality
+// rays) without rendering; movies reuse it frame by frame.
+void setUpFigureScene(VolumeScene& scene, const std::vector<SceneLayer>& visible, const FigureOptions& options);
+
 // Throws std::runtime_error when no offscreen context can be made or the file cannot be written.
 void renderFigure(const std::vector<SceneLayer>& layers, const FigureOptions& options, const std::string& pngPath);
 

@@ -17,6 +17,7 @@ const std::vector<Command>& commands()
         {segmentSpec, runSegment},
         {profileSpec, runProfile},
         {renderSpec, runRender},
+        {movieSpec, runMovie},
         {batchSpec, runBatch},
     };
     return list;

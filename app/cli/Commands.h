@@ -36,6 +36,8 @@ CommandSpec profileSpec();
 int runProfile(const ParsedArgs& args);
 CommandSpec renderSpec();
 int runRender(const ParsedArgs& args);
+CommandSpec movieSpec();
+int runMovie(const ParsedArgs& args);
 CommandSpec batchSpec();
 int runBatch(const ParsedArgs& args);
 
