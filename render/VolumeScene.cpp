@@ -189,7 +189,7 @@ void VolumeScene::buildComposite()
     std::vector<CompositeLayer> inputs;
     for (const auto& l : layers_)
         inputs.push_back({l.volume, l.style, l.fade, l.fadeHigh});
-    ChannelCompositor compositor(std::move(inputs), ref->volume->grid());
+    ChannelCompositor compositor(std::move(inputs), ref->volume->grid(), blendStride_);
     mapper_->SetInputData(compositor.volume());
     applyBlendMode();
     volume_->VisibilityOn();

@@ -46,6 +46,10 @@ public:
     void setLayers(const std::vector<SceneLayer>& layers);
     // Convenience: one channel with its display hints.
     void show(const Volume& volume, const ChannelInfo& channel);
+    // Level of detail of the blended volume: every `stride`-th voxel in x and y (1: full). A
+    // preview at 2 blends a quarter of the voxels, for frame changes during playback.
+    void setBlendStride(int stride) { blendStride_ = stride < 1 ? 1 : stride; }
+    int blendStride() const { return blendStride_; }
     void setMode(RenderMode mode);
     RenderMode mode() const { return mode_; }
     // Overall density of the composite rendering (scales every layer's opacity per µm).
@@ -92,6 +96,7 @@ private:
     std::array<double, 6> bounds_{};
     RenderMode mode_ = RenderMode::Composite;
     double density_ = 0.3;
+    int blendStride_ = 1;
     bool hasData_ = false;
 };
 

@@ -79,6 +79,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     refreshTimer_->setSingleShot(true);
     refreshTimer_->setInterval(40);  // coalesces slider drags into one re-blend
     connect(refreshTimer_, &QTimer::timeout, this, [this] { refreshScene(); });
+    settleTimer_ = new QTimer(this);
+    settleTimer_->setSingleShot(true);
+    settleTimer_->setInterval(600);  // longer than a playback frame at >= 2 frames/s
+    connect(settleTimer_, &QTimer::timeout, this, [this] { refreshScene(); });
     connect(layers_, &LayerModel::styleChanged, this, [this] { scheduleRefresh(); });
     connect(layers_, &LayerModel::layersReset, this, [this] { scheduleRefresh(); });
     connect(time_, &TimeControls::frameChanged, this, [this] { onFrameChanged(); });
@@ -292,6 +296,8 @@ void MainWindow::scheduleRefresh() { refreshTimer_->start(); }
 void MainWindow::refreshNow()
 {
     refreshTimer_->stop();
+    if (!viewer_->previewing())
+        settleTimer_->stop();  // a full-resolution blend now makes the pending one unnecessary
     refreshScene();
 }
 
@@ -359,8 +365,13 @@ void MainWindow::refreshScene()
 
 void MainWindow::onFrameChanged()
 {
-    // Switching frames must feel immediate: no debounce (the prefetcher has the frames ready).
+    // Switching frames must feel immediate: no debounce (the prefetcher has the frames ready), and
+    // the 3D blend at half resolution in x and y (a quarter of the voxels); the full-resolution
+    // blend follows once the frame has stayed for a moment (playback paused, slider released).
+    viewer_->setPreview(true);
     refreshNow();
+    viewer_->setPreview(false);
+    settleTimer_->start();
     panel_->refreshHistogram();
 }
 

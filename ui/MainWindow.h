@@ -101,6 +101,7 @@ private:
     BackgroundJob* job_ = nullptr;
     ProfilingPanel* profiling_ = nullptr;
     QTimer* refreshTimer_ = nullptr;
+    QTimer* settleTimer_ = nullptr;  // full-resolution blend after a preview (frame changes)
     QMenu* recentMenu_ = nullptr;
     QActionGroup* modeGroup_ = nullptr;
     DatasetPtr dataset_;

@@ -65,6 +65,10 @@ ViewerWidget::~ViewerWidget()
     scene_.reset();
 }
 
+void ViewerWidget::setPreview(bool on) { scene_->setBlendStride(on ? 2 : 1); }
+
+bool ViewerWidget::previewing() const { return scene_->blendStride() > 1; }
+
 void ViewerWidget::setLayers(const std::vector<render::SceneLayer>& layers)
 {
     layers_ = layers;

@@ -28,6 +28,10 @@ public:
     // New content (layer edits, frame changes): rebuilds the 3D blend and the slices.
     void setLayers(const std::vector<render::SceneLayer>& layers);
     void setMode(render::RenderMode mode);
+    // Preview: the 3D blend at half resolution in x and y (frame changes during playback); the
+    // slice views stay at full resolution (they are cheap).
+    void setPreview(bool on);
+    bool previewing() const;
     void setTimeText(const QString& text);
     void setSlicesVisible(bool on);
     bool slicesVisible() const;
