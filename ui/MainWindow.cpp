@@ -19,14 +19,17 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "core/io/AtomicFile.h"
 #include "core/io/DatasetOpener.h"
 #include "render/FigureRenderer.h"
+#include "render/MovieWriter.h"
 #include "ui/BackgroundJob.h"
 #include "ui/ExtendedDataset.h"
 #include "ui/FramePrefetcher.h"
 #include "ui/JobStatusWidget.h"
 #include "ui/LayerModel.h"
 #include "ui/LayersPanel.h"
+#include "ui/MovieExportTask.h"
 #include "ui/PredictionTask.h"
 #include "ui/Session.h"
 #include "ui/TimeControls.h"
@@ -110,6 +113,7 @@ void MainWindow::buildMenus()
     updateRecentMenu();
     file->addSeparator();
     file->addAction(tr("&Export Figure (PNG)..."), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::chooseExport);
+    file->addAction(tr("Export &Movie..."), this, &MainWindow::chooseExportMovie);
     file->addSeparator();
     file->addAction(tr("&Save Session..."), QKeySequence::Save, this, &MainWindow::chooseSaveSession);
     file->addAction(tr("&Load Session..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
@@ -570,6 +574,98 @@ void MainWindow::chooseExport()
     QString error;
     if (!exportFigure(path.endsWith(".png", Qt::CaseInsensitive) ? path : path + ".png", w, h, &error))
         QMessageBox::warning(this, tr("Export figure"), error);
+}
+
+bool MainWindow::startMovieExport(const QString& path, bool rotation, double fps, int width, int height, QString* error)
+{
+    auto refuse = [&](const QString& message) {
+        if (error)
+            *error = message;
+        statusBar()->showMessage(message);
+        return false;
+    };
+    if (!dataset_)
+        return refuse(tr("No dataset open"));
+    if (job_->running())
+        return refuse(tr("Another job is running"));
+    MovieExportSetup setup;
+    setup.dataset = dataset_;
+    setup.path = path.toStdString();
+    setup.fps = fps;
+    setup.rotation = rotation;
+    setup.figure.width = width;
+    setup.figure.height = height;
+    setup.figure.mode = viewer_->scene()->mode();
+    setup.figure.camera = viewer_->scene()->camera();
+    try {
+        render::MovieWriter::checkSupported(setup.path, width, height, fps);
+        checkWritableDestination(setup.path);
+    } catch (const std::exception& e) {
+        return refuse(QString::fromStdString(e.what()));
+    }
+    for (double t : times_)
+        setup.timeTexts.push_back(times_.size() > 1 ? tr("t = %1").arg(TimeControls::timeText(t)).toStdString() : "");
+    setup.times_s = times_;
+    if (rotation) {
+        setup.rotationLayers = viewer_->layers();  // immutable frames of the shown time point
+        const auto t = static_cast<std::size_t>(std::max(0, time_->frame()));
+        setup.figure.timeText = t < setup.timeTexts.size() ? setup.timeTexts[t] : std::string();
+    } else {
+        for (int i = 0; i < layers_->count(); ++i) {
+            const Layer& l = layers_->layer(i);
+            if (!l.style.visible || !l.renderable)
+                continue;
+            MovieLayer m;
+            m.channel = l.channel;
+            m.layer.name = l.name.toStdString();
+            m.layer.role = l.role;
+            m.layer.unit = dataset_->channel(l.channel).unit;
+            m.layer.style = l.style;
+            if (l.style.fadeBy >= 0 && l.style.fadeBy < layers_->count()) {
+                m.fadeChannel = static_cast<int>(layers_->layer(l.style.fadeBy).channel);
+                m.fadeHigh = l.style.fadeHigh > 0 ? l.style.fadeHigh : layers_->layer(l.style.fadeBy).style.windowHigh;
+            }
+            setup.layers.push_back(std::move(m));
+        }
+    }
+    const int frames = rotation ? setup.steps : static_cast<int>(times_.size());
+    auto commit = [this, path, frames] { statusBar()->showMessage(tr("Wrote %1 (%2 frames)").arg(path).arg(frames)); };
+    return job_->start(tr("Exporting movie"), makeMovieExportWork(std::move(setup), commit));
+}
+
+void MainWindow::chooseExportMovie()
+{
+    if (!dataset_)
+        return;
+    const bool haveFfmpeg = !render::MovieWriter::findFfmpeg().empty();
+    const QString filter = haveFfmpeg ? tr("MP4 movie (*.mp4);;Ogg Theora movie (*.ogv)") : tr("Ogg Theora movie (*.ogv)");
+    QString path = QFileDialog::getSaveFileName(this, tr("Export movie"), QString(), filter);
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(".mp4", Qt::CaseInsensitive) && !path.endsWith(".ogv", Qt::CaseInsensitive))
+        path += haveFfmpeg ? ".mp4" : ".ogv";
+    bool ok = false;
+    const QStringList kinds = {tr("Time-lapse (one frame per time point)"), tr("Rotation of the shown time point")};
+    const QString kind = QInputDialog::getItem(this, tr("Export movie"), tr("Movie:"), kinds,
+                                               times_.size() > 1 ? 0 : 1, false, &ok);
+    if (!ok)
+        return;
+    const bool rotation = kind == kinds[1];
+    const double fps = QInputDialog::getDouble(this, tr("Export movie"), tr("Frames per second:"), rotation ? 24 : 5,
+                                               1, 120, 1, &ok);
+    if (!ok)
+        return;
+    // 4:2:0 video needs even sizes.
+    const QSize def = view()->size() / 2 * 2;
+    const QString size = QInputDialog::getText(this, tr("Movie size"), tr("Width,height in pixels (even):"),
+                                               QLineEdit::Normal, QString("%1,%2").arg(def.width()).arg(def.height()), &ok);
+    if (!ok)
+        return;
+    const QStringList wh = size.split(',');
+    QString error;
+    if (!startMovieExport(path, rotation, fps, wh.value(0).trimmed().toInt(), wh.value(1).trimmed().toInt(), &error) &&
+        !error.isEmpty())
+        QMessageBox::warning(this, tr("Export movie"), error);
 }
 
 Session MainWindow::currentSession() const

@@ -61,6 +61,11 @@ public:
     bool startPrediction(const PredictionOptions& options, const QString& modelDir = {});
     // Writes the 3D view (current camera, layers, mode, annotations) as PNG at width x height.
     bool exportFigure(const QString& path, int width, int height, QString* error = nullptr);
+    // Renders a movie of the 3D view (current layers, styles, mode and camera) on the job worker:
+    // the whole time-lapse, or a rotation of the shown time point. False when a job runs or the
+    // options are refused (message in *error).
+    bool startMovieExport(const QString& path, bool rotation, double fps, int width, int height,
+                          QString* error = nullptr);
     bool saveSession(const QString& path, QString* error = nullptr);
     bool loadSession(const QString& path, QString* error = nullptr);
     // Rebuilds the scene now instead of after the debounce (tests, exports).
@@ -75,6 +80,7 @@ private:
     void buildMenus();
     void chooseFile();
     void chooseExport();
+    void chooseExportMovie();
     void chooseSaveSession();
     void chooseLoadSession();
     void addRecent(const QString& path);

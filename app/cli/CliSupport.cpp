@@ -239,6 +239,32 @@ std::string requireResultsOutput(const ParsedArgs& args, const std::string& comm
     return out;
 }
 
+std::pair<int, int> parseImageSize(const ParsedArgs& args, int defaultWidth, int defaultHeight)
+{
+    if (!args.has("size"))
+        return {defaultWidth, defaultHeight};
+    const auto wh = args.getDoubles("size", 2);
+    if (wh.size() != 2 || wh[0] < 16 || wh[1] < 16 || wh[0] > 8192 || wh[1] > 8192 || wh[0] != std::floor(wh[0]) ||
+        wh[1] != std::floor(wh[1]))
+        throw InputError("--size: expected W,H with whole numbers between 16 and 8192, got '" + args.get("size") + "'");
+    return {static_cast<int>(wh[0]), static_cast<int>(wh[1])};
+}
+
+std::vector<std::string> parseChannelNames(const ParsedArgs& args)
+{
+    std::vector<std::string> names;
+    if (!args.has("channels"))
+        return names;
+    std::stringstream ss(args.get("channels"));
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty())
+            names.push_back(item);
+    if (names.empty())
+        throw InputError("--channels: no channel named");
+    return names;
+}
+
 std::vector<std::size_t> parseFrameRange(const std::string& spec, std::size_t count)
 {
     auto number = [&](const std::string& s, std::size_t fallback) -> std::size_t {

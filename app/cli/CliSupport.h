@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,12 @@ std::string requireResultsOutput(const ParsedArgs& args, const std::string& comm
 // "A:B" (half-open, either side optional) or "A" -> frame indices within [0, count);
 // InputError "--frames: ..." when malformed or selecting nothing.
 std::vector<std::size_t> parseFrameRange(const std::string& spec, std::size_t count);
+
+// --size W,H of an image or movie (whole numbers 16..8192), or the defaults when absent.
+std::pair<int, int> parseImageSize(const ParsedArgs& args, int defaultWidth, int defaultHeight);
+
+// --channels a,b -> names; empty when absent; InputError when given but naming nothing.
+std::vector<std::string> parseChannelNames(const ParsedArgs& args);
 
 // Runs a command body, mapping exceptions to one-line messages and exit codes.
 int runGuarded(const std::string& command, const std::function<int()>& body);

@@ -69,25 +69,8 @@ int runMovie(const ParsedArgs& args)
     const double fps = args.getDouble("fps", rotate ? 24 : 5);
     if (!(fps >= 1 && fps <= 120))
         throw InputError("--fps: expected 1 to 120 frames per second");
-    int width = 1200, height = 900;
-    if (args.has("size")) {
-        const auto wh = args.getDoubles("size", 2);
-        if (wh.size() != 2 || wh[0] < 16 || wh[1] < 16 || wh[0] > 8192 || wh[1] > 8192 || wh[0] != std::floor(wh[0]) ||
-            wh[1] != std::floor(wh[1]))
-            throw InputError("--size: expected W,H with whole numbers between 16 and 8192, got '" + args.get("size") + "'");
-        width = static_cast<int>(wh[0]);
-        height = static_cast<int>(wh[1]);
-    }
-    std::vector<std::string> names;
-    if (args.has("channels")) {
-        std::stringstream ss(args.get("channels"));
-        std::string item;
-        while (std::getline(ss, item, ','))
-            if (!item.empty())
-                names.push_back(item);
-        if (names.empty())
-            throw InputError("--channels: no channel named");
-    }
+    const auto [width, height] = parseImageSize(args, 1200, 900);
+    const std::vector<std::string> names = parseChannelNames(args);
 #ifdef REFRACTOME_HAVE_RENDER
     render::MovieWriter::checkSupported(out, width, height, fps);
     checkWritableDestination(out);

@@ -65,25 +65,8 @@ int runRender(const ParsedArgs& args)
     const long long frame = args.getInt("frame", 0);
     if (frame < 0)
         throw InputError("--frame: must be >= 0");
-    int width = 1200, height = 900;
-    if (args.has("size")) {
-        const auto wh = args.getDoubles("size", 2);
-        if (wh.size() != 2 || wh[0] < 16 || wh[1] < 16 || wh[0] > 8192 || wh[1] > 8192 || wh[0] != std::floor(wh[0]) ||
-            wh[1] != std::floor(wh[1]))
-            throw InputError("--size: expected W,H with whole numbers between 16 and 8192, got '" + args.get("size") + "'");
-        width = static_cast<int>(wh[0]);
-        height = static_cast<int>(wh[1]);
-    }
-    std::vector<std::string> names;
-    if (args.has("channels")) {
-        std::stringstream ss(args.get("channels"));
-        std::string item;
-        while (std::getline(ss, item, ','))
-            if (!item.empty())
-                names.push_back(item);
-        if (names.empty())
-            throw InputError("--channels: no channel named");
-    }
+    const auto [width, height] = parseImageSize(args, 1200, 900);
+    const std::vector<std::string> names = parseChannelNames(args);
     checkWritableDestination(out);
 #ifdef REFRACTOME_HAVE_RENDER
     DatasetPtr ds = openDataset(in);
