@@ -82,10 +82,8 @@ TEST_CASE("movie refuses bad options with exit code 2 and writes nothing", "[ren
         " -o {}/m.avi",                              // unknown container
         " -o {}/m.ogv --size 161,120",               // odd width
         " -o {}/m.ogv --mode slice",                 // 3D only
-        " -o {}/m.ogv --fps 0",                      // no frame rate
         " -o {}/m.ogv --frames 9:12",                // beyond the 6 time points
         " -o {}/m.ogv --rotate --frames 1:3",        // a rotation shows one time point
-        " -o {}/m.ogv --steps 10",                   // --steps without --rotate
         " -o {}/m.ogv --channels nosuch",            // unknown channel
         " -o {}/missing/m.ogv",                      // no such folder
     };
