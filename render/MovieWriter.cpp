@@ -212,7 +212,14 @@ MovieWriter::MovieWriter(const std::string& path, int width, int height, double 
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     if (e.errLog)
         posix_spawn_file_actions_adddup2(&actions, fileno(e.errLog), 2);
-    const int rc = ::posix_spawn(&e.child, ffmpeg.c_str(), &actions, nullptr, argv.data(), environ);
+    // Its own process group: a terminal's Ctrl-C goes to us alone, and our cancel (not a dead
+    // encoder) decides what happens to the movie.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    const int rc = ::posix_spawn(&e.child, ffmpeg.c_str(), &actions, &attr, argv.data(), environ);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     ::close(fds[0]);
     if (rc != 0) {
