@@ -7,10 +7,12 @@
 #include <vtkCamera.h>
 #include <vtkCellArray.h>
 #include <vtkColorTransferFunction.h>
+#include <vtkDoubleArray.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkGPUVolumeRayCastMapper.h>
 #include <vtkImageData.h>
 #include <vtkOutlineSource.h>
+#include <vtkPlanes.h>
 #include <vtkPiecewiseFunction.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
@@ -152,12 +154,13 @@ void VolumeScene::rebuild()
     outlineMapper->SetInputConnection(outline->GetOutputPort());
     outline_->SetMapper(outlineMapper);
     annotations_->setBounds(bounds_);
-    if (!ref)
-        return;
-    if (mode_ == RenderMode::IsoSurface)
-        buildIsoSurfaces();
-    else
-        buildComposite();
+    if (ref) {
+        if (mode_ == RenderMode::IsoSurface)
+            buildIsoSurfaces();
+        else
+            buildComposite();
+    }
+    applyClipping();  // new surfaces and arrows keep the clipping box
 }
 
 void VolumeScene::buildGlyphs()
@@ -356,5 +359,54 @@ bool VolumeScene::viewRay(int x, int y, std::array<double, 3>& nearPoint, std::a
 vtkRenderer* VolumeScene::renderer() const { return renderer_.Get(); }
 
 void VolumeScene::render() { window_->Render(); }
+
+void VolumeScene::setClipBox(const std::optional<std::array<double, 6>>& box)
+{
+    if (!box) {
+        setClippingPlanes(nullptr);
+        return;
+    }
+    // Six planes with inward normals: mappers keep the side a clipping plane's normal points to
+    // (vtkPlanes::SetBounds would point them outward and clip everything inside).
+    const auto& b = *box;
+    auto points = vtkSmartPointer<vtkPoints>::New();
+    auto normals = vtkSmartPointer<vtkDoubleArray>::New();
+    normals->SetNumberOfComponents(3);
+    for (int axis = 0; axis < 3; ++axis)
+        for (int side = 0; side < 2; ++side) {
+            double p[3] = {b[0], b[2], b[4]}, n[3] = {0, 0, 0};
+            p[axis] = b[2 * axis + side];
+            n[axis] = side == 0 ? 1.0 : -1.0;
+            points->InsertNextPoint(p);
+            normals->InsertNextTuple(n);
+        }
+    auto planes = vtkSmartPointer<vtkPlanes>::New();
+    planes->SetPoints(points);
+    planes->SetNormals(normals);
+    setClippingPlanes(planes);
+}
+
+void VolumeScene::setClippingPlanes(vtkPlanes* planes)
+{
+    clipPlanes_ = planes;
+    applyClipping();
+}
+
+void VolumeScene::applyClipping()
+{
+    std::vector<vtkAbstractMapper3D*> mappers{mapper_};
+    for (auto& s : surfaces_)
+        mappers.push_back(s->GetMapper());
+    for (auto& p : glyphProps_)
+        if (auto* a = vtkActor::SafeDownCast(p))
+            mappers.push_back(a->GetMapper());
+    for (vtkAbstractMapper3D* m : mappers) {
+        if (!m)
+            continue;
+        m->RemoveAllClippingPlanes();
+        if (clipPlanes_)
+            m->SetClippingPlanes(clipPlanes_);
+    }
+}
 
 } // namespace rfx::render

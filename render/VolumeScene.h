@@ -5,6 +5,7 @@
 // cursor linked to the slice views. Receives its render window from outside: no Qt here.
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ class vtkRenderer;
 class vtkVolume;
 class vtkActor;
 class vtkProp;
+class vtkPlanes;
 class vtkImageData;
 class vtkGPUVolumeRayCastMapper;
 
@@ -46,6 +48,11 @@ public:
     void setLayers(const std::vector<SceneLayer>& layers);
     // Convenience: one channel with its display hints.
     void show(const Volume& volume, const ChannelInfo& channel);
+    // Clipping box (µm: xmin, xmax, ymin, ymax, zmin, zmax) applied to the volume, iso-surfaces and
+    // arrows; nullopt removes it. setClippingPlanes takes the six planes of an interactive box widget.
+    void setClipBox(const std::optional<std::array<double, 6>>& box);
+    void setClippingPlanes(vtkPlanes* planes);
+    bool clipped() const { return clipPlanes_ != nullptr; }
     // Level of detail of the blended volume: every `stride`-th voxel in x and y (1: full). A
     // preview at 2 blends a quarter of the voxels, for frame changes during playback.
     void setBlendStride(int stride) { blendStride_ = stride < 1 ? 1 : stride; }
@@ -97,6 +104,8 @@ private:
     RenderMode mode_ = RenderMode::Composite;
     double density_ = 0.3;
     int blendStride_ = 1;
+    vtkSmartPointer<vtkPlanes> clipPlanes_;
+    void applyClipping();
     bool hasData_ = false;
 };
 

@@ -154,6 +154,10 @@ void MainWindow::buildMenus()
         viewer_->scene()->setAxesVisible(on);
         viewer_->view3D()->requestRender();
     });
+    QAction* clip = view->addAction(tr("&Clipping Box"));
+    clip->setCheckable(true);
+    clip->setShortcut(QKeySequence(Qt::Key_C));
+    connect(clip, &QAction::toggled, viewer_, &ViewerWidget::setClippingBoxVisible);
     view->addAction(tr("&Reset Views"), QKeySequence(Qt::Key_R), viewer_, &ViewerWidget::resetViews);
     if (auto* dock = qobject_cast<QDockWidget*>(profiling_->parentWidget())) {
         QAction* panel = dock->toggleViewAction();

@@ -1,5 +1,10 @@
 #include "ui/ViewerWidget.h"
 
+#include <vtkBoxRepresentation.h>
+#include <vtkBoxWidget2.h>
+#include <vtkCommand.h>
+#include <vtkPlanes.h>
+
 #include <QGridLayout>
 
 #include <vtkGenericOpenGLRenderWindow.h>
@@ -63,6 +68,44 @@ ViewerWidget::~ViewerWidget()
     for (auto& s : sliceScenes_)
         s.reset();
     scene_.reset();
+}
+
+void ViewerWidget::setClippingBoxVisible(bool on)
+{
+    if (!on) {
+        if (clipWidget_)
+            clipWidget_->Off();
+        scene_->setClipBox(std::nullopt);
+        view3d_->requestRender();
+        return;
+    }
+    if (!scene_->hasVolume())
+        return;
+    if (!clipWidget_) {
+        clipWidget_ = vtkSmartPointer<vtkBoxWidget2>::New();
+        clipWidget_->SetInteractor(view3d_->interactor());
+        auto rep = vtkSmartPointer<vtkBoxRepresentation>::New();
+        rep->SetPlaceFactor(1.0);
+        rep->InsideOutOn();  // planes face inward: keep what is inside the box
+        clipWidget_->SetRepresentation(rep);
+        clipWidget_->SetRotationEnabled(false);
+        clipWidget_->AddObserver(vtkCommand::InteractionEvent, this, &ViewerWidget::onClipBoxMoved);
+    }
+    auto* rep = vtkBoxRepresentation::SafeDownCast(clipWidget_->GetRepresentation());
+    std::array<double, 6> b = scene_->bounds();
+    rep->PlaceWidget(b.data());
+    clipWidget_->On();
+    onClipBoxMoved();
+}
+
+bool ViewerWidget::clippingBoxVisible() const { return clipWidget_ && clipWidget_->GetEnabled(); }
+
+void ViewerWidget::onClipBoxMoved()
+{
+    auto planes = vtkSmartPointer<vtkPlanes>::New();
+    vtkBoxRepresentation::SafeDownCast(clipWidget_->GetRepresentation())->GetPlanes(planes);
+    scene_->setClippingPlanes(planes);
+    view3d_->requestRender();
 }
 
 void ViewerWidget::setPreview(bool on) { scene_->setBlendStride(on ? 2 : 1); }

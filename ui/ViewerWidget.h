@@ -3,12 +3,17 @@
 // grid, linked by one crosshair. Clicking or dragging in a slice view moves the crosshair; the
 // other slices and the 3D cursor follow. Holds the scenes, not the data.
 #include <QWidget>
+
 #include <array>
 #include <memory>
 #include <vector>
 
+#include <vtkSmartPointer.h>
+
 #include "render/SceneLayer.h"
 #include "render/VolumeScene.h"
+
+class vtkBoxWidget2;
 
 namespace rfx::render {
 class SliceScene;
@@ -31,6 +36,11 @@ public:
     // Preview: the 3D blend at half resolution in x and y (frame changes during playback); the
     // slice views stay at full resolution (they are cheap).
     void setPreview(bool on);
+    // An interactive clipping box (VTK box widget) around the data in the 3D view; dragging its
+    // faces clips the volume, surfaces and arrows. Off removes the clipping.
+    void setClippingBoxVisible(bool on);
+    bool clippingBoxVisible() const;
+    void onClipBoxMoved();
     bool previewing() const;
     void setTimeText(const QString& text);
     void setSlicesVisible(bool on);
@@ -58,6 +68,7 @@ private:
     std::unique_ptr<render::VolumeScene> scene_;
     std::array<std::unique_ptr<render::SliceScene>, 3> sliceScenes_;
     std::shared_ptr<render::ChannelCompositor> compositor_;
+    vtkSmartPointer<vtkBoxWidget2> clipWidget_;
     std::vector<render::SceneLayer> layers_;
     std::array<double, 3> crosshair_{};
     bool hasCrosshair_ = false;

@@ -71,6 +71,8 @@ void VtkViewWidget::onWindowEvent(vtkObject*, unsigned long event, void* data)
 
 vtkGenericOpenGLRenderWindow* VtkViewWidget::renderWindow() const { return window_.Get(); }
 
+vtkRenderWindowInteractor* VtkViewWidget::interactor() const { return interactor_; }
+
 void VtkViewWidget::requestRender()
 {
     renderPending_ = true;

@@ -6,6 +6,7 @@
 #include <vtkSmartPointer.h>
 
 class vtkGenericOpenGLRenderWindow;
+class vtkRenderWindowInteractor;
 class vtkGenericRenderWindowInteractor;
 class vtkObject;
 
@@ -18,6 +19,8 @@ public:
     ~VtkViewWidget() override;
 
     vtkGenericOpenGLRenderWindow* renderWindow() const;
+    // The interactor that receives this widget's mouse events (for 3D widgets such as the clipping box).
+    vtkRenderWindowInteractor* interactor() const;
     // Requests a repaint that re-renders the VTK scene.
     void requestRender();
     // Slice views: image-style interaction (wheel zoom, middle-drag pan, right-drag zoom) and

@@ -413,6 +413,36 @@ private Q_SLOTS:
         QVERIFY(rfx::test::countColours(shot).foreground > before.foreground);
     }
 
+    void clippingBoxCutsTheVolume()
+    {
+        ui::MainWindow w;
+        w.resize(900, 650);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        w.refreshNow();
+        QTest::qWait(100);
+        const double whole = rfx::test::countColours(w.view()->grabFramebuffer()).foreground;
+        ui::ViewerWidget* v = w.viewer();
+        v->setClippingBoxVisible(true);  // placed on the data bounds: clips nothing yet
+        QVERIFY(v->clippingBoxVisible());
+        QVERIFY(v->scene()->clipped());
+        // What dragging the +x face to 30 % of the width does.
+        std::array<double, 6> b = v->scene()->bounds();
+        b[1] = b[0] + 0.3 * (b[1] - b[0]);
+        v->scene()->setClipBox(b);
+        QTest::qWait(100);
+        const QImage cut = w.view()->grabFramebuffer();
+        cut.save(rfx::test::screenshotPath("gui_clipped.png"));
+        const double clipped = rfx::test::countColours(cut).foreground;
+        // About a third of the cells stay (not nothing: the box keeps its inside).
+        QVERIFY2(clipped < 0.8 * whole && clipped > 0.15 * whole,
+                 qPrintable(QString("foreground %1 clipped vs %2 whole").arg(clipped).arg(whole)));
+        v->setClippingBoxVisible(false);
+        QVERIFY(!v->scene()->clipped());
+        QVERIFY(!v->clippingBoxVisible());
+    }
+
     void badFileIsRefusedWithoutCrash()
     {
         rfx::test::TempDir dir;
