@@ -227,16 +227,18 @@ SegmentationResult segmentCells(const SegmentationInputs& in, const ProgressFn& 
 
     // Elevation: the plasma-membrane stain peaks where neighbouring cells meet; without it, the
     // inverted distance to the background separates cells at their necks.
+    // A segmentation model's cell probability is low where cells meet: its inverse is flooded.
+    const auto mem = in.fluorescence.find("membrane");
+    const Volume* landscape = in.cellProbability ? in.cellProbability.get()
+                              : (mem != in.fluorescence.end() && mem->second) ? mem->second.get()
+                                                                               : nullptr;
     std::vector<float> elevation;
-    if (in.cellProbability) {
-        // A segmentation model's cell probability is low where cells meet: flood its inverse.
-        elevation = floatCopy(*in.cellProbability);
+    if (landscape) {
+        elevation = floatCopy(*landscape);
         seg::smoothGaussianRecursive(elevation, shape, spacing, in.params.membraneSmoothingSigma_um);
-        for (float& e : elevation)
-            e = -e;
-    } else if (const auto mem = in.fluorescence.find("membrane"); mem != in.fluorescence.end() && mem->second) {
-        elevation = floatCopy(*mem->second);
-        seg::smoothGaussianRecursive(elevation, shape, spacing, in.params.membraneSmoothingSigma_um);
+        if (in.cellProbability)
+            for (float& e : elevation)
+                e = -e;
     } else {
         elevation = seg::insideDistance(fg, shape, spacing);
         for (float& e : elevation)

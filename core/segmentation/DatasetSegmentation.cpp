@@ -63,19 +63,20 @@ SegmentationInputs segmentationInputsFor(const Dataset& ds, std::size_t t, const
     if (ri < 0)
         throw inputError(ds.path(), "no refractive-index channel to segment cells in");
     in.ri = ds.frame(static_cast<std::size_t>(ri), t);
-    for (const std::string& name : fluorescenceTargetsUsed()) {
-        const int c = fluorescenceChannelIndex(ds, name);
-        if (c >= 0 && t < ds.channel(static_cast<std::size_t>(c)).frames())
-            in.fluorescence[name] = ds.frame(static_cast<std::size_t>(c), t);
-    }
     in.mediumRI = ds.info().mediumRI;
     in.params = params;
-    // Outputs of a segmentation model (probability role) are sigmoid probabilities: thresholded
-    // at 0.5 unless the user set a threshold; "cell" replaces the RI foreground and the membrane
-    // as the watershed's landscape.
-    for (const auto& [name, volume] : in.fluorescence)
-        if (ds.channel(static_cast<std::size_t>(ds.channelIndex(name))).role == ChannelRole::Probability)
+    for (const std::string& name : fluorescenceTargetsUsed()) {
+        const int c = fluorescenceChannelIndex(ds, name);
+        if (c < 0 || t >= ds.channel(static_cast<std::size_t>(c)).frames())
+            continue;
+        in.fluorescence[name] = ds.frame(static_cast<std::size_t>(c), t);
+        // Outputs of a segmentation model (probability role) are sigmoid probabilities:
+        // thresholded at 0.5 unless the user set a threshold.
+        if (ds.channel(static_cast<std::size_t>(c)).role == ChannelRole::Probability)
             in.params.thresholds.emplace(name, 0.5);
+    }
+    // A model's "cell" probability replaces the RI foreground and the membrane as the watershed's
+    // landscape.
     if (const int c = ds.channelIndex(kCellProbabilityChannel);
         c >= 0 && ds.channel(static_cast<std::size_t>(c)).role == ChannelRole::Probability &&
         ds.channel(static_cast<std::size_t>(c)).components == 1 && t < ds.channel(static_cast<std::size_t>(c)).frames())
