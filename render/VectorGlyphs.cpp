@@ -30,12 +30,13 @@ double magnitudeAt(const float* v, std::size_t i)
     return std::sqrt(double(p[0]) * p[0] + double(p[1]) * p[1] + double(p[2]) * p[2]);
 }
 
-std::vector<float> floatValues(const Volume& field)
+// The field's values as float32: the volume itself when it already is, else a converted copy.
+const float* floatValues(const Volume& field, Volume& converted)
 {
-    std::vector<float> out(field.values());
-    for (std::size_t i = 0; i < out.size(); ++i)
-        out[i] = static_cast<float>(field.valueAt(i));
-    return out;
+    if (field.type() == VoxelType::Float32)
+        return field.data<float>();
+    converted = field.toFloat();
+    return converted.data<float>();
 }
 
 } // namespace
@@ -44,11 +45,12 @@ double magnitudePercentile(const Volume& field, double percent)
 {
     if (field.components() != 3)
         throw std::invalid_argument("magnitudePercentile: not a 3-component field");
-    const std::vector<float> v = floatValues(field);
+    Volume converted;
+    const float* v = floatValues(field, converted);
     std::vector<double> m;
     m.reserve(field.voxels());
     for (std::size_t i = 0; i < field.voxels(); ++i) {
-        const double a = magnitudeAt(v.data(), i);
+        const double a = magnitudeAt(v, i);
         if (std::isfinite(a))
             m.push_back(a);
     }
@@ -64,7 +66,8 @@ VectorGlyphs buildVectorGlyphs(const Volume& field, const LayerStyle& style, con
     if (field.components() != 3)
         throw std::invalid_argument("buildVectorGlyphs: not a 3-component field");
     const Grid& g = field.grid();
-    const std::vector<float> v = floatValues(field);
+    Volume converted;
+    const float* v = floatValues(field, converted);
     const double top = style.windowHigh > style.windowLow ? style.windowHigh : std::max(magnitudePercentile(field, 99.0), 1e-30);
     const double bottom = style.windowHigh > style.windowLow ? std::max(0.0, style.windowLow) : 0.0;
     // Automatic subsampling: at most ~8,000 nodes get an arrow (a DVC grid is drawn whole; a field on
@@ -84,12 +87,12 @@ VectorGlyphs buildVectorGlyphs(const Volume& field, const LayerStyle& style, con
         for (std::size_t y = 0; y < g.shape[1]; y += static_cast<std::size_t>(stride))
             for (std::size_t x = 0; x < g.shape[2]; x += static_cast<std::size_t>(stride)) {
                 const std::size_t i = (z * g.shape[1] + y) * g.shape[2] + x;
-                const double m = magnitudeAt(v.data(), i);
+                const double m = magnitudeAt(v, i);
                 if (!std::isfinite(m) || m < 0.02 * top)
                     continue;
                 points->InsertNextPoint(g.origin_um[2] + double(x) * g.spacing_um[2], g.origin_um[1] + double(y) * g.spacing_um[1],
                                         g.origin_um[0] + double(z) * g.spacing_um[0]);
-                const float* p = v.data() + 3 * i;
+                const float* p = v + 3 * i;
                 vectors->InsertNextTuple3(p[0] * scale, p[1] * scale, p[2] * scale);
                 magnitude->InsertNextValue(m);
             }
