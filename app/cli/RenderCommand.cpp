@@ -72,6 +72,10 @@ int runRender(const ParsedArgs& args)
     DatasetPtr ds = openDataset(in);
     const auto t = static_cast<std::size_t>(frame);
     std::vector<render::SceneLayer> layers = render::defaultSceneLayers(*ds, t, names);
+    if (mode == "slice")
+        for (const auto& l : layers)
+            if (l.volume->components() != 1)
+                throw inputError(in, "channel '" + l.name + "' is a vector field: --mode slice draws scalar channels only");
     render::FigureOptions opt;
     opt.width = width;
     opt.height = height;

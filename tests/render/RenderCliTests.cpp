@@ -179,6 +179,7 @@ TEST_CASE("render draws a force field as arrows coloured by magnitude, with a co
     CHECK(withArrows.foreground > without.foreground);
     // A vector field cannot be cut as a slice.
     const auto s = runShell(cli + quoted(dir.file("s.png")) + " --channels nodal_force --mode slice");
-    CHECK(s.exitCode != 0);
+    CHECK(s.exitCode == 2);
+    CHECK(s.err.find("vector field") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir.file("s.png")));
 }
