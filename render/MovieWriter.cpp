@@ -18,15 +18,15 @@
 #include <unistd.h>
 
 #include <vtkImageData.h>
-#include <vtkOggTheoraWriter.h>
+#include <vtkPointData.h>
 #include <vtkRenderWindow.h>
 #include <vtkSmartPointer.h>
 #include <vtkUnsignedCharArray.h>
 #include <vtkWindowToImageFilter.h>
-#include <vtkPointData.h>
 
 #include "core/io/AtomicFile.h"
 #include "core/util/Errors.h"
+#include "render/OggTheoraEncoder.h"
 
 extern char** environ;
 
@@ -74,7 +74,7 @@ bool writeAll(int fd, const unsigned char* buf, std::size_t n)
 
 } // namespace
 
-// One of the two encoders: an ffmpeg child process fed raw RGB through a pipe, or VTK's Theora writer.
+// One of the two encoders: an ffmpeg child process fed raw RGB through a pipe, or libtheora.
 class MovieWriter::Encoder {
 public:
     AtomicFile out;
@@ -85,9 +85,7 @@ public:
     pid_t child = -1;
     int pipeFd = -1;
     FILE* errLog = nullptr;  // ffmpeg's stderr, quoted when it fails
-    // Theora
-    vtkSmartPointer<vtkOggTheoraWriter> theora;
-    vtkSmartPointer<vtkImageData> theoraFrame;
+    std::unique_ptr<OggTheoraEncoder> theora;
 
     Encoder(const std::string& path, int w, int h) : out(path), width(w), height(h) {}
 
@@ -114,7 +112,7 @@ public:
             errLog = nullptr;
         }
         if (theora) {
-            theora->End();  // closes the file; AtomicFile then removes it
+            theora->abandon();  // closes the file; AtomicFile then removes it
             theora = nullptr;
         }
         out.discard();
@@ -176,18 +174,8 @@ MovieWriter::MovieWriter(const std::string& path, int width, int height, double 
     encoder_ = std::make_unique<Encoder>(path, width, height);
     Encoder& e = *encoder_;
     if (!isMp4(path)) {
-        e.theoraFrame = vtkSmartPointer<vtkImageData>::New();
-        e.theoraFrame->SetDimensions(width, height, 1);
-        e.theoraFrame->AllocateScalars(VTK_UNSIGNED_CHAR, 3);
-        e.theora = vtkSmartPointer<vtkOggTheoraWriter>::New();
-        e.theora->SetFileName(e.out.tempPath().c_str());
-        e.theora->SetInputData(e.theoraFrame);
-        e.theora->SetRate(std::max(1, static_cast<int>(std::lround(fps))));
-        e.theora->SetQuality(2);      // the best of VTK's three
-        e.theora->SetSubsampling(1);  // 4:2:0, what players expect
-        e.theora->Start();
-        if (e.theora->GetError())
-            throw std::runtime_error(path + ": cannot start the Ogg Theora writer");
+        e.theora = std::make_unique<OggTheoraEncoder>(e.out.tempPath(), width, height,
+                                                      std::max(1, static_cast<int>(std::lround(fps))));
         return;
     }
     const std::string ffmpeg = findFfmpeg();
@@ -251,18 +239,14 @@ void MovieWriter::addFrame(vtkRenderWindow* window)
                                  std::to_string(e.width) + "x" + std::to_string(e.height));
     const std::size_t row = static_cast<std::size_t>(e.width) * 3;
     const unsigned char* src = rgb->GetPointer(0);
+    // VTK's rows run bottom-up, video top-down.
+    std::vector<unsigned char> flipped(row * static_cast<std::size_t>(e.height));
+    for (int y = 0; y < e.height; ++y)
+        std::memcpy(flipped.data() + static_cast<std::size_t>(y) * row, src + static_cast<std::size_t>(e.height - 1 - y) * row,
+                    row);
     if (e.theora) {
-        std::memcpy(e.theoraFrame->GetScalarPointer(), src, row * static_cast<std::size_t>(e.height));
-        e.theoraFrame->Modified();
-        e.theora->Write();
-        if (e.theora->GetError())
-            throw std::runtime_error(e.out.finalPath() + ": Ogg Theora encoding failed");
+        e.theora->addFrame(flipped.data());
     } else {
-        // VTK's rows run bottom-up, raw video top-down.
-        std::vector<unsigned char> flipped(row * static_cast<std::size_t>(e.height));
-        for (int y = 0; y < e.height; ++y)
-            std::memcpy(flipped.data() + static_cast<std::size_t>(y) * row,
-                        src + static_cast<std::size_t>(e.height - 1 - y) * row, row);
         if (!writeAll(e.pipeFd, flipped.data(), flipped.size())) {
             const std::string why = e.ffmpegErrors();
             throw std::runtime_error(e.out.finalPath() + ": ffmpeg stopped" + (why.empty() ? "" : ": " + why));
@@ -277,11 +261,8 @@ void MovieWriter::finish()
     if (e.frames == 0)
         throw std::runtime_error(e.out.finalPath() + ": no frames to write");
     if (e.theora) {
-        e.theora->End();
-        const bool failed = e.theora->GetError() != 0;
+        e.theora->finish();
         e.theora = nullptr;
-        if (failed)
-            throw std::runtime_error(e.out.finalPath() + ": Ogg Theora encoding failed");
     } else {
         ::close(e.pipeFd);
         e.pipeFd = -1;

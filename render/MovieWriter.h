@@ -1,6 +1,7 @@
 #pragma once
 // Writes the frames of a render window as a movie: *.mp4 (H.264) through the ffmpeg program
-// when it is on PATH, *.ogv (Ogg Theora) through VTK, because Debian's VTK has no IOFFMPEG.
+// when it is on PATH, *.ogv (Ogg Theora) through libtheora (Debian's VTK has no IOFFMPEG, and its Theora
+// writer is unusable: see OggTheoraEncoder.h).
 // Atomic like every output: frames go to a temporary beside the destination, renamed by
 // finish(); destroying an unfinished writer (cancel, error) leaves nothing behind.
 #include <memory>
