@@ -96,6 +96,19 @@ LayerStyle defaultStyleFor(const ChannelInfo& channel, const Volume* sample)
     return s;
 }
 
+bool operator==(const LayerStyle& a, const LayerStyle& b)
+{
+    const bool sameIso = a.isoValue == b.isoValue || (std::isnan(a.isoValue) && std::isnan(b.isoValue));
+    const bool sameCurve = std::equal(a.opacityCurve.begin(), a.opacityCurve.end(), b.opacityCurve.begin(),
+                                      b.opacityCurve.end(), [](const CurvePoint& p, const CurvePoint& q) {
+                                          return p.x == q.x && p.opacity == q.opacity;
+                                      });
+    return a.visible == b.visible && a.color == b.color && a.colormap == b.colormap && a.opacity == b.opacity &&
+           a.windowLow == b.windowLow && a.windowHigh == b.windowHigh && a.gamma == b.gamma && sameCurve && sameIso &&
+           a.fadeBy == b.fadeBy && a.fadeHigh == b.fadeHigh && a.glyphStride == b.glyphStride &&
+           a.glyphScale == b.glyphScale;
+}
+
 double curveOpacity(const LayerStyle& style, double t)
 {
     t = std::clamp(t, 0.0, 1.0);

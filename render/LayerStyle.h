@@ -19,6 +19,7 @@ struct CurvePoint {
     double opacity = 0;
 };
 
+// A new setting must also be compared in operator== (the blend cache's key).
 struct LayerStyle {
     bool visible = true;
     std::array<float, 3> color{1.f, 1.f, 1.f};  // single-colour layers
@@ -47,6 +48,10 @@ struct LayerStyle {
 
 // Display defaults for a channel: hints as stored with the data, with an automatic contrast
 // window (robust percentiles of `sample`) when the hints leave it open.
+// Every setting equal (two unset iso values count as equal): the blend cache's key.
+bool operator==(const LayerStyle& a, const LayerStyle& b);
+inline bool operator!=(const LayerStyle& a, const LayerStyle& b) { return !(a == b); }
+
 LayerStyle defaultStyleFor(const ChannelInfo& channel, const Volume* sample);
 
 // Robust window: the [lowPercent, highPercent] percentiles of the finite values.

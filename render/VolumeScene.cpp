@@ -25,7 +25,7 @@
 #include <vtkVolumeProperty.h>
 
 #include "core/model/Volume.h"
-#include "render/ChannelCompositor.h"
+#include "render/BlendCache.h"
 #include "render/Colormaps.h"
 #include "render/ImageDataConversion.h"
 #include "render/SceneAnnotations.h"
@@ -56,7 +56,7 @@ std::array<double, 6> gridBounds(const Grid& g)
 
 } // namespace
 
-VolumeScene::VolumeScene(vtkRenderWindow* window) : window_(window)
+VolumeScene::VolumeScene(vtkRenderWindow* window) : window_(window), blendCache_(std::make_shared<BlendCache>(1))
 {
     renderer_ = vtkSmartPointer<vtkRenderer>::New();
     renderer_->SetBackground(0.06, 0.06, 0.08);
@@ -188,14 +188,20 @@ void VolumeScene::buildComposite()
     for (auto& s : surfaces_)
         renderer_->RemoveActor(s);
     surfaces_.clear();
-    const SceneLayer* ref = referenceLayer(layers_);
-    std::vector<CompositeLayer> inputs;
-    for (const auto& l : layers_)
-        inputs.push_back({l.volume, l.style, l.fade, l.fadeHigh});
-    ChannelCompositor compositor(std::move(inputs), ref->volume->grid(), blendStride_);
-    mapper_->SetInputData(compositor.volume());
+    vtkSmartPointer<vtkImageData> image = blendCache_->find(layers_, 1);
+    shownStride_ = 1;
+    if (!image) {
+        image = blendCache_->blend(layers_, blendStride_);
+        shownStride_ = blendStride_;
+    }
+    mapper_->SetInputData(image);
     applyBlendMode();
     volume_->VisibilityOn();
+}
+
+void VolumeScene::setBlendCache(std::shared_ptr<BlendCache> cache)
+{
+    blendCache_ = cache ? std::move(cache) : std::make_shared<BlendCache>(1);
 }
 
 void VolumeScene::applyBlendMode()

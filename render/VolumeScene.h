@@ -29,6 +29,7 @@ class Volume;
 namespace render {
 
 class SceneAnnotations;
+class BlendCache;
 
 enum class RenderMode { Composite, MaximumIntensity, IsoSurface };
 
@@ -55,8 +56,15 @@ public:
     bool clipped() const { return clipPlanes_ != nullptr; }
     // Level of detail of the blended volume: every `stride`-th voxel in x and y (1: full). A
     // preview at 2 blends a quarter of the voxels, for frame changes during playback.
+    // A full-resolution blend already in the cache is used in preference to blending a preview.
     void setBlendStride(int stride) { blendStride_ = stride < 1 ? 1 : stride; }
     int blendStride() const { return blendStride_; }
+    // Where finished blends are kept (and found, when a worker blended ahead); the scene has a
+    // private one-entry cache until a shared one is set.
+    void setBlendCache(std::shared_ptr<BlendCache> cache);
+    const std::shared_ptr<BlendCache>& blendCache() const { return blendCache_; }
+    // Stride of the blend shown (1: full resolution; 0 before any).
+    int shownStride() const { return shownStride_; }
     void setMode(RenderMode mode);
     RenderMode mode() const { return mode_; }
     // Overall density of the composite rendering (scales every layer's opacity per µm).
@@ -104,6 +112,8 @@ private:
     RenderMode mode_ = RenderMode::Composite;
     double density_ = 0.3;
     int blendStride_ = 1;
+    int shownStride_ = 0;
+    std::shared_ptr<BlendCache> blendCache_;
     vtkSmartPointer<vtkPlanes> clipPlanes_;
     void applyClipping();
     bool hasData_ = false;

@@ -1,6 +1,10 @@
 #include "ui/FramePrefetcher.h"
 
+#include <QMetaObject>
+#include <QPointer>
 #include <QRunnable>
+
+#include "render/BlendCache.h"
 
 namespace rfx::ui {
 
@@ -17,29 +21,50 @@ FramePrefetcher::~FramePrefetcher()
     pool_.waitForDone();
 }
 
-void FramePrefetcher::request(const DatasetPtr& dataset, const std::vector<std::size_t>& channels, std::size_t frame)
+void FramePrefetcher::request(const SceneRecipe& recipe, std::size_t frame, std::vector<render::SceneLayer> shownLayers)
 {
-    if (!dataset || dataset->frameCount() < 2)
+    if (!recipe.dataset)
         return;
     const int gen = generation_->fetch_add(1) + 1;
     pool_.clear();  // drop requests that have not started
     auto generation = generation_;
     auto* counter = &completed_;
-    const std::size_t n = dataset->frameCount();
-    std::vector<std::size_t> frames = {(frame + 1) % n, (frame + 2) % n, (frame + n - 1) % n};
-    pool_.start(QRunnable::create([dataset, channels, frames, gen, generation, counter] {
+    auto cache = cache_;
+    QPointer<FramePrefetcher> self(this);
+    const std::size_t n = recipe.times_s.size();
+    std::vector<std::size_t> frames;
+    if (n > 1)
+        frames = {(frame + 1) % n, (frame + 2) % n, (frame + n - 1) % n};
+    pool_.start(QRunnable::create([recipe, shown = std::move(shownLayers), frames, gen, generation, counter, cache,
+                                   self] {
+        auto superseded = [&] { return generation->load() != gen; };
+        if (cache && !shown.empty()) {
+            cache->blend(shown, 1);
+            if (superseded())
+                return;
+            QMetaObject::invokeMethod(
+                self.data(), [self] { if (self) Q_EMIT self->shownBlendReady(); }, Qt::QueuedConnection);
+        }
+        const std::vector<std::size_t> channels = recipe.channels();
         for (std::size_t t : frames)
             for (std::size_t c : channels) {
-                if (generation->load() != gen)
-                    return;  // superseded by a newer request
-                if (t >= dataset->channel(c).frames())
+                if (superseded())
+                    return;
+                const auto f = channelFrameAt(recipe.dataset->channel(c), recipe.times_s, t);
+                if (!f)
                     continue;
                 try {
-                    dataset->prefetch(c, t);
+                    recipe.dataset->prefetch(c, *f);
                 } catch (const std::exception&) {
                     // The view reports unreadable frames when it reaches them.
                 }
             }
+        if (cache && !frames.empty() && !superseded()) {
+            try {
+                cache->blend(recipe.at(frames.front()), 1);  // the next frame, as playback goes
+            } catch (const std::exception&) {
+            }
+        }
         counter->fetch_add(1);
     }));
 }

@@ -1,14 +1,21 @@
 #pragma once
-// Decodes the neighbouring frames of the visible channels on a background thread, so stepping
-// or playing through a time-lapse finds them in the dataset's frame cache. Requests replace the
-// pending ones: only the latest neighbourhood is loaded.
+// Works ahead of the view on a background thread, so changing frames finds everything ready:
+// first the shown frame's full-resolution 3D blend when the view only has a preview of it (or
+// nothing yet), then the neighbouring frames t+1, t+2 and t-1 read into the dataset's frame cache,
+// then frame t+1 blended into the view's blend cache. Requests replace the pending ones: only the
+// latest view is worked for.
 #include <QObject>
 #include <QThreadPool>
 #include <atomic>
 #include <memory>
 #include <vector>
 
-#include "core/model/Dataset.h"
+#include "render/SceneLayer.h"
+#include "ui/SceneRecipe.h"
+
+namespace rfx::render {
+class BlendCache;
+}
 
 namespace rfx::ui {
 
@@ -18,16 +25,24 @@ public:
     explicit FramePrefetcher(QObject* parent = nullptr);
     ~FramePrefetcher() override;
 
-    // Prefetches frames t+1, t+2 and t-1 (wrapping, as playback loops) of `channels`.
-    void request(const DatasetPtr& dataset, const std::vector<std::size_t>& channels, std::size_t frame);
+    // Where blends go; without one, frames are read but nothing is blended ahead.
+    void setBlendCache(std::shared_ptr<render::BlendCache> cache) { cache_ = std::move(cache); }
+    // `frame` is the shown time point; `shownLayers`, when not empty, are its layers exactly as
+    // shown, still to be blended at full resolution (shownBlendReady follows).
+    void request(const SceneRecipe& recipe, std::size_t frame, std::vector<render::SceneLayer> shownLayers = {});
     // Waits for the running task (tests, shutdown).
     void wait();
     int completed() const { return completed_.load(); }
+
+Q_SIGNALS:
+    // The shown frame's full-resolution blend is in the cache (delivered on the GUI thread).
+    void shownBlendReady();
 
 private:
     QThreadPool pool_;
     std::shared_ptr<std::atomic<int>> generation_;
     std::atomic<int> completed_{0};
+    std::shared_ptr<render::BlendCache> cache_;
 };
 
 } // namespace rfx::ui

@@ -30,6 +30,7 @@
 #include "ui/LayerModel.h"
 #include "ui/LayersPanel.h"
 #include "ui/MovieExportTask.h"
+#include "render/BlendCache.h"
 #include "ui/PredictionTask.h"
 #include "ui/Session.h"
 #include "ui/TimeControls.h"
@@ -58,6 +59,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     column->addWidget(viewer_, 1);
     column->addWidget(time_);
     setCentralWidget(central);
+    prefetcher_->setBlendCache(viewer_->scene()->blendCache());
 
     auto* dock = new QDockWidget(tr("Layers"), this);
     dock->setObjectName("layersDock");
@@ -81,11 +83,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     refreshTimer_ = new QTimer(this);
     refreshTimer_->setSingleShot(true);
     refreshTimer_->setInterval(40);  // coalesces slider drags into one re-blend
-    connect(refreshTimer_, &QTimer::timeout, this, [this] { refreshScene(); });
-    settleTimer_ = new QTimer(this);
-    settleTimer_->setSingleShot(true);
-    settleTimer_->setInterval(600);  // longer than a playback frame at >= 2 frames/s
-    connect(settleTimer_, &QTimer::timeout, this, [this] { refreshScene(); });
+    connect(refreshTimer_, &QTimer::timeout, this, [this] { refreshScene(BlendWhen::PreviewNow); });
+    // The full-resolution blend made on the prefetcher's thread replaces a preview (or the
+    // previous picture) as soon as it is ready.
+    connect(prefetcher_, &FramePrefetcher::shownBlendReady, this, [this] { refreshScene(BlendWhen::IfReady); });
     connect(layers_, &LayerModel::styleChanged, this, [this] { scheduleRefresh(); });
     connect(layers_, &LayerModel::layersReset, this, [this] { scheduleRefresh(); });
     connect(time_, &TimeControls::frameChanged, this, [this] { onFrameChanged(); });
@@ -272,16 +273,32 @@ bool MainWindow::openFile(const QString& path, bool quiet)
 
 std::optional<std::size_t> MainWindow::frameOf(std::size_t c) const
 {
-    const ChannelInfo& ch = dataset_->channel(c);
-    const auto t = static_cast<std::size_t>(std::max(0, time_->frame()));
-    if (ch.frames() == times_.size())
-        return std::min(t, ch.frames() - 1);
-    // Shorter channels (a prediction of one frame) show where their time matches.
-    if (t < times_.size())
-        for (std::size_t f = 0; f < ch.frames(); ++f)
-            if (std::abs(ch.times_s[f] - times_[t]) < 1e-6)
-                return f;
-    return std::nullopt;
+    return channelFrameAt(dataset_->channel(c), times_, static_cast<std::size_t>(std::max(0, time_->frame())));
+}
+
+SceneRecipe MainWindow::sceneRecipe() const
+{
+    SceneRecipe r;
+    r.dataset = dataset_;
+    r.times_s = times_;
+    for (int i = 0; dataset_ && i < layers_->count(); ++i) {
+        const Layer& l = layers_->layer(i);
+        if (!l.style.visible || !l.renderable)
+            continue;
+        LayerRecipe m;
+        m.channel = l.channel;
+        m.layer.name = l.name.toStdString();
+        m.layer.role = l.role;
+        m.layer.unit = dataset_->channel(l.channel).unit;
+        m.layer.style = l.style;
+        if (l.style.fadeBy >= 0 && l.style.fadeBy < layers_->count()) {
+            const Layer& u = layers_->layer(l.style.fadeBy);
+            m.fadeChannel = static_cast<int>(u.channel);
+            m.fadeHigh = l.style.fadeHigh > 0 ? l.style.fadeHigh : u.style.windowHigh;
+        }
+        r.layers.push_back(std::move(m));
+    }
+    return r;
 }
 
 VolumePtr MainWindow::layerFrame(int layer) const
@@ -304,45 +321,19 @@ void MainWindow::scheduleRefresh() { refreshTimer_->start(); }
 void MainWindow::refreshNow()
 {
     refreshTimer_->stop();
-    if (!viewer_->previewing())
-        settleTimer_->stop();  // a full-resolution blend now makes the pending one unnecessary
-    refreshScene();
+    refreshScene(BlendWhen::Now);
 }
 
-void MainWindow::refreshScene()
+void MainWindow::refreshScene(BlendWhen when)
 {
     if (!dataset_)
         return;
     QElapsedTimer clock;
     clock.start();
-    std::vector<render::SceneLayer> scene;
-    std::vector<std::size_t> visibleChannels;
-    QString problem;
-    for (int i = 0; i < layers_->count(); ++i) {
-        const Layer& l = layers_->layer(i);
-        if (!l.style.visible || !l.renderable)
-            continue;
-        visibleChannels.push_back(l.channel);
-        render::SceneLayer s;
-        s.name = l.name.toStdString();
-        s.role = l.role;
-        s.unit = dataset_->channel(l.channel).unit;
-        s.style = l.style;
-        try {
-            s.volume = layerFrame(i);
-            if (!s.volume)
-                continue;
-            if (l.style.fadeBy >= 0 && l.style.fadeBy < layers_->count()) {
-                s.fade = layerFrame(l.style.fadeBy);
-                const auto& u = layers_->layer(l.style.fadeBy).style;
-                s.fadeHigh = l.style.fadeHigh > 0 ? l.style.fadeHigh : u.windowHigh;
-            }
-        } catch (const std::exception& e) {
-            problem = QString::fromStdString(e.what());
-            continue;
-        }
-        scene.push_back(std::move(s));
-    }
+    const SceneRecipe recipe = sceneRecipe();
+    const auto t = static_cast<std::size_t>(std::max(0, time_->frame()));
+    std::string problem;
+    std::vector<render::SceneLayer> scene = recipe.at(t, &problem);
     if (VolumePtr selected = selectedCellsVolume()) {
         // The cells selected in the profiling panel, drawn over the data in one bright colour.
         render::SceneLayer s;
@@ -355,31 +346,41 @@ void MainWindow::refreshScene()
         s.style.windowHigh = 1;
         scene.push_back(std::move(s));
     }
-    viewer_->setLayers(scene);
-    const int t = time_->frame();
-    if (times_.size() > 1)
-        viewer_->setTimeText(tr("t = %1  (frame %2/%3)")
-                                 .arg(TimeControls::timeText(times_[static_cast<std::size_t>(t)]))
-                                 .arg(t + 1)
-                                 .arg(times_.size()));
-    else
-        viewer_->setTimeText(QString());
-    prefetcher_->request(dataset_, visibleChannels, static_cast<std::size_t>(t));
-    if (!problem.isEmpty())
-        statusBar()->showMessage(problem);
+    // Small blends are made at once; large ones (7 x 16 M voxels take seconds on 2 cores) on the
+    // prefetcher's thread, with a half-resolution preview meanwhile or the previous picture kept.
+    std::size_t layerVoxels = 0;
+    for (const auto& l : render::compositeInputs(scene).layers)
+        layerVoxels += l.volume->voxels();
+    const bool ready = when == BlendWhen::Now || layerVoxels <= syncBlendLimit_ ||
+                       viewer_->scene()->mode() == render::RenderMode::IsoSurface ||
+                       viewer_->scene()->blendCache()->contains(scene, 1);
+    if (ready || when == BlendWhen::PreviewNow) {
+        viewer_->setPreview(!ready);
+        viewer_->setLayers(scene);
+        viewer_->setPreview(false);
+        if (times_.size() > 1)
+            viewer_->setTimeText(tr("t = %1  (frame %2/%3)")
+                                     .arg(TimeControls::timeText(times_[t]))
+                                     .arg(t + 1)
+                                     .arg(times_.size()));
+        else
+            viewer_->setTimeText(QString());
+    }
+    prefetcher_->request(recipe, t, ready ? std::vector<render::SceneLayer>{} : scene);
+    if (!problem.empty())
+        statusBar()->showMessage(QString::fromStdString(problem));
     else if (!job_->running())
-        statusBar()->showMessage(tr("%1 layer(s) shown, blended in %2 ms").arg(scene.size()).arg(clock.elapsed()), 3000);
+        statusBar()->showMessage(ready ? tr("%1 layer(s) shown, blended in %2 ms").arg(scene.size()).arg(clock.elapsed())
+                                       : tr("%1 layer(s): blending at full resolution...").arg(scene.size()),
+                                 3000);
 }
 
 void MainWindow::onFrameChanged()
 {
-    // Switching frames must feel immediate: no debounce (the prefetcher has the frames ready), and
-    // the 3D blend at half resolution in x and y (a quarter of the voxels); the full-resolution
-    // blend follows once the frame has stayed for a moment (playback paused, slider released).
-    viewer_->setPreview(true);
-    refreshNow();
-    viewer_->setPreview(false);
-    settleTimer_->start();
+    // Switching frames must feel immediate: no debounce (the prefetcher has read the frames and
+    // blended the next one ahead); a frame not blended yet shows a half-resolution preview until
+    // the full blend arrives from the prefetcher's thread.
+    refreshScene(BlendWhen::PreviewNow);
     panel_->refreshHistogram();
 }
 
@@ -420,7 +421,8 @@ bool MainWindow::startPrediction(const PredictionOptions& options, const QString
         const std::size_t first = base->channelCount();
         dataset_ = extendDataset(base, out.channels, std::move(frames));
         layers_->appendChannels(dataset_, first, 0);
-        refreshNow();
+        refreshTimer_->stop();
+        refreshScene(BlendWhen::IfReady);  // a large blend is made off the GUI thread
         statusBar()->showMessage(tr("Prediction added %1 layer(s) (%2 patches, %3 s)")
                                      .arg(out.channels.size())
                                      .arg(out.report.patches)
@@ -524,7 +526,8 @@ bool MainWindow::startProfiling()
             layers_->appendChannels(dataset_, first, 0);
         }
         profiling_->setResults(out.results);
-        refreshNow();
+        refreshTimer_->stop();
+        refreshScene(BlendWhen::IfReady);
         statusBar()->showMessage(tr("Profiled %1 cell rows in %2 frame(s)%3")
                                      .arg(out.results->table->rowCount())
                                      .arg(out.times_s.size())
@@ -593,7 +596,6 @@ bool MainWindow::startMovieExport(const QString& path, bool rotation, double fps
     if (job_->running())
         return refuse(tr("Another job is running"));
     MovieExportSetup setup;
-    setup.dataset = dataset_;
     setup.path = path.toStdString();
     setup.fps = fps;
     setup.rotation = rotation;
@@ -609,28 +611,12 @@ bool MainWindow::startMovieExport(const QString& path, bool rotation, double fps
     }
     for (double t : times_)
         setup.timeTexts.push_back(times_.size() > 1 ? tr("t = %1").arg(TimeControls::timeText(t)).toStdString() : "");
-    setup.times_s = times_;
     if (rotation) {
         setup.rotationLayers = viewer_->layers();  // immutable frames of the shown time point
         const auto t = static_cast<std::size_t>(std::max(0, time_->frame()));
         setup.figure.timeText = t < setup.timeTexts.size() ? setup.timeTexts[t] : std::string();
     } else {
-        for (int i = 0; i < layers_->count(); ++i) {
-            const Layer& l = layers_->layer(i);
-            if (!l.style.visible || !l.renderable)
-                continue;
-            MovieLayer m;
-            m.channel = l.channel;
-            m.layer.name = l.name.toStdString();
-            m.layer.role = l.role;
-            m.layer.unit = dataset_->channel(l.channel).unit;
-            m.layer.style = l.style;
-            if (l.style.fadeBy >= 0 && l.style.fadeBy < layers_->count()) {
-                m.fadeChannel = static_cast<int>(layers_->layer(l.style.fadeBy).channel);
-                m.fadeHigh = l.style.fadeHigh > 0 ? l.style.fadeHigh : layers_->layer(l.style.fadeBy).style.windowHigh;
-            }
-            setup.layers.push_back(std::move(m));
-        }
+        setup.scene = sceneRecipe();
     }
     const int frames = rotation ? setup.steps : static_cast<int>(times_.size());
     auto commit = [this, path, frames] { statusBar()->showMessage(tr("Wrote %1 (%2 frames)").arg(path).arg(frames)); };

@@ -11,6 +11,7 @@
 #include "core/model/Dataset.h"
 #include "core/prediction/PatchPredictor.h"
 #include "render/VolumeScene.h"
+#include "ui/SceneRecipe.h"
 
 class QActionGroup;
 class QMenu;
@@ -68,8 +69,11 @@ public:
                           QString* error = nullptr);
     bool saveSession(const QString& path, QString* error = nullptr);
     bool loadSession(const QString& path, QString* error = nullptr);
-    // Rebuilds the scene now instead of after the debounce (tests, exports).
+    // Rebuilds the scene now, blending on the GUI thread, instead of after the debounce (tests, exports).
     void refreshNow();
+    // Layer voxels (summed over the blended layers) up to which blends are made on the GUI thread
+    // at once; above it, on the prefetcher's thread. Tests lower it to exercise the background path.
+    void setSyncBlendLimit(std::size_t layerVoxels) { syncBlendLimit_ = layerVoxels; }
 
 protected:
     void dragEnterEvent(QDragEnterEvent* e) override;
@@ -86,7 +90,11 @@ private:
     void addRecent(const QString& path);
     void updateRecentMenu();
     void scheduleRefresh();
-    void refreshScene();
+    // When the 3D blend is made if it is large and not cached yet: Now on the GUI thread;
+    // PreviewNow at half resolution now and in full on the prefetcher's thread; IfReady keeps
+    // the picture until the prefetcher's full blend is ready (job results arriving).
+    enum class BlendWhen { Now, PreviewNow, IfReady };
+    void refreshScene(BlendWhen when);
     void onFrameChanged();
     void pickCellAt(const std::array<double, 3>& xyz);
     void pickCellAlong(const std::array<double, 3>& from, const std::array<double, 3>& to);
@@ -96,6 +104,8 @@ private:
     // Frame of channel c showing the current time; nullopt when the channel has no such frame.
     std::optional<std::size_t> frameOf(std::size_t channel) const;
     VolumePtr layerFrame(int layer) const;
+    // The visible layers' channels and styles, resolvable at any time point on any thread.
+    SceneRecipe sceneRecipe() const;
     Session currentSession() const;
     void applySession(const Session& s);
 
@@ -107,12 +117,12 @@ private:
     BackgroundJob* job_ = nullptr;
     ProfilingPanel* profiling_ = nullptr;
     QTimer* refreshTimer_ = nullptr;
-    QTimer* settleTimer_ = nullptr;  // full-resolution blend after a preview (frame changes)
     QMenu* recentMenu_ = nullptr;
     QActionGroup* modeGroup_ = nullptr;
     DatasetPtr dataset_;
     std::vector<double> times_;  // of the longest channel: what the time slider steps through
     QString path_;
+    std::size_t syncBlendLimit_ = 24u << 20;  // ~0.3 s of blending on 2 cores
 };
 
 } // namespace rfx::ui

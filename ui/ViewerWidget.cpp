@@ -9,6 +9,7 @@
 
 #include <vtkGenericOpenGLRenderWindow.h>
 
+#include "render/BlendCache.h"
 #include "render/ChannelCompositor.h"
 #include "render/SliceScene.h"
 #include "ui/VtkViewWidget.h"
@@ -24,6 +25,8 @@ ViewerWidget::ViewerWidget(QWidget* parent) : QWidget(parent)
     view3d_->setObjectName("view3D");
     view3d_->setToolTip(tr("3D view: drag to rotate, wheel to zoom, middle-drag to pan, R to reset"));
     scene_ = std::make_unique<render::VolumeScene>(view3d_->renderWindow());
+    // The shown frame, the next one (blended ahead by the prefetcher) and one more.
+    scene_->setBlendCache(std::make_shared<render::BlendCache>(3));
     connect(view3d_, &VtkViewWidget::clicked, this, [this](int x, int y) {
         std::array<double, 3> from{}, to{};
         if (scene_->viewRay(x, y, from, to))
@@ -117,18 +120,10 @@ void ViewerWidget::setLayers(const std::vector<render::SceneLayer>& layers)
     layers_ = layers;
     const bool first = !scene_->hasVolume();
     scene_->setLayers(layers);
-    std::vector<render::CompositeLayer> inputs;
-    const render::SceneLayer* ref = nullptr;
-    for (const auto& l : layers) {
-        if (!l.style.visible || !l.volume || l.volume->components() != 1)
-            continue;
-        inputs.push_back({l.volume, l.style, l.fade, l.fadeHigh});
-        if (!ref || (l.role == ChannelRole::RefractiveIndex && ref->role != ChannelRole::RefractiveIndex))
-            ref = &l;
-    }
+    render::CompositeInputs inputs = render::compositeInputs(layers);
     compositor_.reset();
-    if (ref)
-        compositor_ = std::make_shared<render::ChannelCompositor>(std::move(inputs), ref->volume->grid());
+    if (inputs.reference)
+        compositor_ = std::make_shared<render::ChannelCompositor>(std::move(inputs.layers), *inputs.reference);
     if (compositor_ && !hasCrosshair_) {
         const Grid& g = compositor_->grid();
         for (int a = 0; a < 3; ++a)

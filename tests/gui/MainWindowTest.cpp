@@ -22,6 +22,7 @@
 #include "ui/LayerModel.h"
 #include "ui/LayersPanel.h"
 #include "ui/MainWindow.h"
+#include "render/BlendCache.h"
 #include "ui/TimeControls.h"
 #include "ui/TransferFunctionEditor.h"
 #include "ui/ViewerWidget.h"
@@ -222,6 +223,37 @@ private Q_SLOTS:
         tc->setPlaying(false);
         QVERIFY(!tc->playing());
         shot3D(w, "gui_timelapse.png");
+    }
+
+    void largeBlendsAreMadeOffTheGuiThread()
+    {
+        ui::MainWindow w;
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        w.setSyncBlendLimit(0);  // every blend counts as large: the path a 512 x 512 x 64 field takes
+        w.refreshNow();
+        render::VolumeScene* scene = w.viewer()->scene();
+        const auto cache = scene->blendCache();
+        QCOMPARE(scene->shownStride(), 1);
+        // The prefetcher blends the next frame ahead: switching to it blends nothing on the GUI thread.
+        w.prefetcher()->wait();
+        const std::size_t misses = cache->misses();
+        w.setFrame(1);
+        QCOMPARE(scene->shownStride(), 1);
+        QCOMPARE(cache->misses(), misses);
+        // A frame nobody blended ahead: a half-resolution preview at once, then the full blend made
+        // on the prefetcher's thread replaces it.
+        w.prefetcher()->wait();
+        w.setFrame(4);
+        QCOMPARE(scene->shownStride(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(scene->shownStride(), 1, 30000);
+        QVERIFY(cache->contains(w.viewer()->layers(), 1));
+        QTest::qWait(150);
+        const QImage img = w.view()->grabFramebuffer();
+        img.save(screenshotPath("gui_background_blend.png"));
+        QVERIFY(countColours(img).foreground > 0.02);  // the cells are drawn from the worker's blend
     }
 
     void transferFunctionEditorEditsTheRiCurve()

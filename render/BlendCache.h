@@ -1,0 +1,60 @@
+#pragma once
+// Finished RGBA blends of the 3D scene, keyed by exactly what went into them: the frames by
+// identity (the key holds them, so an address is never reused while cached), the display
+// styles by value and the level of detail. The GUI thread's VolumeScene and a background worker
+// (blending the next time frame ahead of time) share one cache, so a frame change or a finished
+// job only hands a ready volume to the ray caster instead of blending 7 x 16 M voxels.
+#include <cstddef>
+#include <list>
+#include <mutex>
+#include <vector>
+
+#include <vtkSmartPointer.h>
+
+#include "render/ChannelCompositor.h"
+#include "render/SceneLayer.h"
+
+class vtkImageData;
+
+namespace rfx::render {
+
+// The layers that go into the 3D blend: visible scalar layers with data, and the reference
+// geometry (the first RI layer, else the first of them). Empty when nothing is blended.
+struct CompositeInputs {
+    std::vector<CompositeLayer> layers;
+    const Grid* reference = nullptr;
+};
+CompositeInputs compositeInputs(const std::vector<SceneLayer>& layers);
+
+class BlendCache {
+public:
+    explicit BlendCache(std::size_t capacity = 3);
+
+    // The blend of `layers` at `stride` (see ChannelCompositor): from the cache, or computed now
+    // and kept. Any thread; the blending runs outside the lock. Null when nothing is blended.
+    vtkSmartPointer<vtkImageData> blend(const std::vector<SceneLayer>& layers, int stride);
+    // Only from the cache (null when absent): never blends.
+    vtkSmartPointer<vtkImageData> find(const std::vector<SceneLayer>& layers, int stride) const;
+    bool contains(const std::vector<SceneLayer>& layers, int stride) const { return find(layers, stride) != nullptr; }
+    void clear();
+
+    std::size_t hits() const;
+    std::size_t misses() const;
+
+private:
+    struct Entry {
+        std::vector<CompositeLayer> layers;
+        Grid reference;
+        int stride = 1;
+        vtkSmartPointer<vtkImageData> image;
+    };
+    static bool matches(const Entry& e, const CompositeInputs& in, int stride);
+    vtkSmartPointer<vtkImageData> findLocked(const CompositeInputs& in, int stride) const;
+
+    mutable std::mutex mutex_;
+    std::list<Entry> entries_;  // most recently used first
+    std::size_t capacity_;
+    mutable std::size_t hits_ = 0, misses_ = 0;
+};
+
+} // namespace rfx::render

@@ -1,0 +1,131 @@
+// The blend cache behind the 3D view: a blend is reused only for exactly the same frames, styles
+// and level of detail, and equals what the compositor makes directly.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <thread>
+
+#include <vtkImageData.h>
+#include <vtkPointData.h>
+#include <vtkUnsignedCharArray.h>
+
+#include "render/BlendCache.h"
+#include "render/ChannelCompositor.h"
+
+using namespace rfx;
+using namespace rfx::render;
+
+namespace {
+
+VolumePtr ramp(const Grid& g, float offset)
+{
+    auto v = std::make_shared<Volume>(Volume::zeros<float>(g));
+    float* d = v->data<float>();
+    for (std::size_t i = 0; i < v->values(); ++i)
+        d[i] = offset + static_cast<float>(i % 97) / 97.f;
+    return v;
+}
+
+SceneLayer layer(const std::string& name, ChannelRole role, VolumePtr v, std::array<float, 3> colour)
+{
+    SceneLayer l;
+    l.name = name;
+    l.role = role;
+    l.volume = std::move(v);
+    l.style.color = colour;
+    l.style.windowLow = 0;
+    l.style.windowHigh = 1;
+    return l;
+}
+
+bool sameBytes(vtkImageData* a, vtkImageData* b)
+{
+    auto* x = vtkUnsignedCharArray::SafeDownCast(a->GetPointData()->GetScalars());
+    auto* y = vtkUnsignedCharArray::SafeDownCast(b->GetPointData()->GetScalars());
+    return x && y && x->GetNumberOfValues() == y->GetNumberOfValues() &&
+           std::memcmp(x->GetPointer(0), y->GetPointer(0), static_cast<std::size_t>(x->GetNumberOfValues())) == 0;
+}
+
+} // namespace
+
+TEST_CASE("blend cache reuses a blend only for the same frames, styles and stride", "[render][blendcache]")
+{
+    Grid g;
+    g.shape = {4, 12, 10};
+    g.spacing_um = {0.5, 0.2, 0.2};
+    const VolumePtr ri = ramp(g, 0.f), nucleus = ramp(g, 0.3f);
+    std::vector<SceneLayer> scene = {layer("ri", ChannelRole::RefractiveIndex, ri, {1, 1, 1}),
+                                     layer("nucleus", ChannelRole::PredictedFluorescence, nucleus, {0, 0, 1})};
+    BlendCache cache(2);
+    CHECK(cache.find(scene, 1) == nullptr);
+    auto first = cache.blend(scene, 1);
+    REQUIRE(first);
+    CHECK(cache.misses() == 1);
+    // The same blend the compositor makes directly.
+    auto direct = ChannelCompositor(compositeInputs(scene).layers, g).volume();
+    CHECK(sameBytes(first, direct));
+    // Same inputs: the very same image, no new blend.
+    CHECK(cache.blend(scene, 1).Get() == first.Get());
+    CHECK(cache.find(scene, 1).Get() == first.Get());
+    CHECK(cache.hits() == 1);
+
+    SECTION("a changed style is a different blend")
+    {
+        auto edited = scene;
+        edited[1].style.windowHigh = 0.8;
+        CHECK(cache.find(edited, 1) == nullptr);
+        auto other = cache.blend(edited, 1);
+        CHECK(other.Get() != first.Get());
+        CHECK_FALSE(sameBytes(other, first));
+    }
+    SECTION("another frame with equal values is a different blend (frames count by identity)")
+    {
+        auto next = scene;
+        next[1].volume = std::make_shared<Volume>(*nucleus);
+        CHECK(cache.find(next, 1) == nullptr);
+    }
+    SECTION("a preview stride is a different blend with fewer voxels")
+    {
+        auto preview = cache.blend(scene, 2);
+        int d[3];
+        preview->GetDimensions(d);
+        CHECK(d[0] == 5);
+        CHECK(d[1] == 6);
+        CHECK(d[2] == 4);
+        CHECK(cache.find(scene, 1).Get() == first.Get());
+    }
+    SECTION("hidden layers and vector fields are not part of the key")
+    {
+        auto more = scene;
+        more.push_back(layer("mito", ChannelRole::PredictedFluorescence, ramp(g, 0.5f), {0, 1, 0}));
+        more.back().style.visible = false;
+        CHECK(cache.find(more, 1).Get() == first.Get());
+    }
+    SECTION("the least recently used blend goes when the cache is full")
+    {
+        auto a = scene, b = scene;
+        a[1].style.opacity = 0.5;
+        b[1].style.opacity = 0.25;
+        cache.blend(a, 1);
+        cache.find(scene, 1);  // used again: now the most recent
+        cache.blend(b, 1);     // capacity 2: `a` goes
+        CHECK(cache.find(a, 1) == nullptr);
+        CHECK(cache.find(scene, 1).Get() == first.Get());
+    }
+    SECTION("blends from another thread are found by this one")
+    {
+        auto edited = scene;
+        edited[0].style.gamma = 2.0;
+        vtkSmartPointer<vtkImageData> made;
+        std::thread worker([&] { made = cache.blend(edited, 1); });
+        worker.join();
+        CHECK(cache.find(edited, 1).Get() == made.Get());
+    }
+}
+
+TEST_CASE("a scene without scalar layers has nothing to blend", "[render][blendcache]")
+{
+    BlendCache cache;
+    CHECK(cache.blend({}, 1) == nullptr);
+    CHECK(cache.misses() == 0);
+}
