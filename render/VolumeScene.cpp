@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include <vtkActor.h>
+#include <vtkCallbackCommand.h>
 #include <vtkCamera.h>
+#include <vtkCommand.h>
 #include <vtkCellArray.h>
 #include <vtkColorTransferFunction.h>
 #include <vtkDoubleArray.h>
@@ -71,12 +73,16 @@ VolumeScene::VolumeScene(vtkRenderWindow* window) : window_(window), blendCache_
     property->IndependentComponentsOff();
     volume_->SetProperty(property);
     mapper_ = vtkSmartPointer<vtkGPUVolumeRayCastMapper>::New();
-    // Level of detail: coarser rays while the interactor asks for a high update rate.
-    mapper_->SetAutoAdjustSampleDistances(1);
+    // Level of detail set before each render (applyLevelOfDetail) rather than adapted from the
+    // previous frame's time: the first frame of an interaction is then as quick as the others.
+    mapper_->SetAutoAdjustSampleDistances(0);
     mapper_->SetLockSampleDistanceToInputSpacing(0);
+    shownImage_ = vtkSmartPointer<vtkImageData>::New();
+    mapper_->SetInputData(shownImage_);
     volume_->SetMapper(mapper_);
     volume_->VisibilityOff();
     renderer_->AddVolume(volume_);
+    applyBlendMode();
 
     outline_ = vtkSmartPointer<vtkActor>::New();
     outline_->GetProperty()->SetColor(0.45, 0.45, 0.5);
@@ -90,6 +96,12 @@ VolumeScene::VolumeScene(vtkRenderWindow* window) : window_(window), blendCache_
     crosshair_->VisibilityOff();
     renderer_->AddActor(crosshair_);
     annotations_ = std::make_unique<SceneAnnotations>(window_, renderer_);
+    auto lod = vtkSmartPointer<vtkCallbackCommand>::New();
+    lod->SetClientData(this);
+    lod->SetCallback([](vtkObject*, unsigned long, void* self, void*) {
+        static_cast<VolumeScene*>(self)->applyLevelOfDetail();
+    });
+    renderer_->AddObserver(vtkCommand::StartEvent, lod);
 }
 
 VolumeScene::~VolumeScene()
@@ -194,9 +206,22 @@ void VolumeScene::buildComposite()
         image = blendCache_->blend(layers_, blendStride_);
         shownStride_ = blendStride_;
     }
-    mapper_->SetInputData(image);
-    applyBlendMode();
+    shownImage_->ShallowCopy(image);
     volume_->VisibilityOn();
+}
+
+void VolumeScene::applyLevelOfDetail()
+{
+    interactiveDetail_ = window_->GetDesiredUpdateRate() >= 1.0;
+    double voxel = 1.0;
+    if (shownStride_ > 0) {
+        double spacing[3] = {1, 1, 1};
+        shownImage_->GetSpacing(spacing);
+        // The finest axis of the full-resolution grid (a preview blend has a coarser x and y).
+        voxel = std::min({spacing[0] / shownStride_, spacing[1] / shownStride_, spacing[2]});
+    }
+    mapper_->SetSampleDistance(static_cast<float>(interactiveDetail_ ? 2.5 * voxel : voxel));
+    mapper_->SetImageSampleDistance(interactiveDetail_ ? 2.0f : 1.0f);
 }
 
 void VolumeScene::setBlendCache(std::shared_ptr<BlendCache> cache)

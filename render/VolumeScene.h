@@ -78,6 +78,10 @@ public:
     CameraState camera() const;
     void setCamera(const CameraState& state);
     void render();
+    // Level of detail follows the render window's desired update rate, as VTK's interactors set
+    // it: at 1 frame/s or more (dragging, playing) rays are cast every other pixel in x and y
+    // and sampled every 2.5 voxels; below it (a still frame) every pixel, every voxel.
+    bool interactiveDetail() const { return interactiveDetail_; }
     vtkRenderer* renderer() const;
     // The line of sight through display pixel (x, y) (origin bottom-left) from the near to the far
     // clipping plane, in µm; false before the first layer. For picking what lies under the mouse.
@@ -95,11 +99,16 @@ private:
     void buildIsoSurfaces();
     void applyBlendMode();
     void buildGlyphs();
+    void applyLevelOfDetail();
 
     vtkRenderWindow* window_;
     vtkSmartPointer<vtkRenderer> renderer_;
     vtkSmartPointer<vtkVolume> volume_;
     vtkSmartPointer<vtkGPUVolumeRayCastMapper> mapper_;
+    // The mapper's one input object for its whole life: new blends are shallow-copied into it.
+    // Setting a new input object modifies the mapper, which rebuilds (recompiles) its shader, and
+    // llvmpipe's shader compiler takes hundreds of ms; a modified input only re-uploads the texture.
+    vtkSmartPointer<vtkImageData> shownImage_;
     vtkSmartPointer<vtkActor> outline_;
     vtkSmartPointer<vtkActor> crosshair_;
     std::vector<vtkSmartPointer<vtkActor>> surfaces_;
@@ -113,6 +122,7 @@ private:
     double density_ = 0.3;
     int blendStride_ = 1;
     int shownStride_ = 0;
+    bool interactiveDetail_ = false;
     std::shared_ptr<BlendCache> blendCache_;
     vtkSmartPointer<vtkPlanes> clipPlanes_;
     void applyClipping();

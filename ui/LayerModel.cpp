@@ -6,7 +6,7 @@ namespace rfx::ui {
 
 LayerModel::LayerModel(QObject* parent) : QObject(parent) {}
 
-Layer LayerModel::makeLayer(const Dataset& ds, std::size_t c, std::size_t frame) const
+Layer LayerModel::makeLayer(const Dataset& ds, std::size_t c, std::size_t frame)
 {
     const ChannelInfo& ch = ds.channel(c);
     Layer l;
@@ -48,6 +48,13 @@ void LayerModel::appendChannels(const DatasetPtr& dataset, std::size_t firstChan
 {
     for (std::size_t c = firstChannel; c < dataset->channelCount(); ++c)
         layers_.push_back(makeLayer(*dataset, c, frame));
+    Q_EMIT layersReset();
+}
+
+void LayerModel::appendLayers(std::vector<Layer> layers)
+{
+    for (auto& l : layers)
+        layers_.push_back(std::move(l));
     Q_EMIT layersReset();
 }
 

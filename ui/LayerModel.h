@@ -31,6 +31,10 @@ public:
     // Adds layers for channels [firstChannel, channelCount) of a dataset that extends the current
     // one (after a prediction); existing layers keep their styles.
     void appendChannels(const DatasetPtr& dataset, std::size_t firstChannel, std::size_t frame);
+    // The same with layers made beforehand (by a job's worker: auto contrast reads every voxel).
+    void appendLayers(std::vector<Layer> layers);
+    // A channel's layer with default style and auto contrast from `frame`; any thread.
+    static Layer makeLayer(const Dataset& ds, std::size_t c, std::size_t frame);
     void clear();
 
     int count() const { return static_cast<int>(layers_.size()); }
@@ -49,7 +53,6 @@ Q_SIGNALS:
     void styleChanged(int index);
 
 private:
-    Layer makeLayer(const Dataset& ds, std::size_t c, std::size_t frame) const;
     std::vector<Layer> layers_;
 };
 

@@ -351,13 +351,15 @@ void MainWindow::refreshScene(BlendWhen when)
     std::size_t layerVoxels = 0;
     for (const auto& l : render::compositeInputs(scene).layers)
         layerVoxels += l.volume->voxels();
-    const bool ready = when == BlendWhen::Now || layerVoxels <= syncBlendLimit_ ||
+    const bool ready = when == BlendWhen::Now || (when == BlendWhen::PreviewNow && layerVoxels <= syncBlendLimit_) ||
                        viewer_->scene()->mode() == render::RenderMode::IsoSurface ||
                        viewer_->scene()->blendCache()->contains(scene, 1);
     if (ready || when == BlendWhen::PreviewNow) {
         viewer_->setPreview(!ready);
+        viewer_->setQuickRender(when == BlendWhen::PreviewNow);
         viewer_->setLayers(scene);
         viewer_->setPreview(false);
+        viewer_->setQuickRender(false);
         if (times_.size() > 1)
             viewer_->setTimeText(tr("t = %1  (frame %2/%3)")
                                      .arg(TimeControls::timeText(times_[t]))
@@ -409,18 +411,15 @@ bool MainWindow::startPrediction(const PredictionOptions& options, const QString
     setup.options = options;
     for (std::size_t c = 0; c < dataset_->channelCount(); ++c)
         setup.takenNames.push_back(dataset_->channel(c).name);
+    setup.base = dataset_;
     const DatasetPtr base = dataset_;
     auto commit = [this, base](const PredictionOutcome& out) {
         if (dataset_ != base) {
             statusBar()->showMessage(tr("Prediction finished for a file that is no longer open; discarded"));
             return;
         }
-        std::vector<std::vector<VolumePtr>> frames;
-        for (const auto& v : out.volumes)
-            frames.push_back({v});
-        const std::size_t first = base->channelCount();
-        dataset_ = extendDataset(base, out.channels, std::move(frames));
-        layers_->appendChannels(dataset_, first, 0);
+        dataset_ = out.extended;
+        layers_->appendLayers(out.layers);
         refreshTimer_->stop();
         refreshScene(BlendWhen::IfReady);  // a large blend is made off the GUI thread
         statusBar()->showMessage(tr("Prediction added %1 layer(s) (%2 patches, %3 s)")

@@ -91,8 +91,9 @@ private:
     void updateRecentMenu();
     void scheduleRefresh();
     // When the 3D blend is made if it is large and not cached yet: Now on the GUI thread;
-    // PreviewNow at half resolution now and in full on the prefetcher's thread; IfReady keeps
-    // the picture until the prefetcher's full blend is ready (job results arriving).
+    // PreviewNow at half resolution now (in full when small) and in full on the prefetcher's
+    // thread; IfReady keeps the picture until the prefetcher's full blend is ready (job results
+    // arriving: the GUI thread stays free while a job runs).
     enum class BlendWhen { Now, PreviewNow, IfReady };
     void refreshScene(BlendWhen when);
     void onFrameChanged();

@@ -8,6 +8,7 @@
 #include "core/prediction/PredictionSink.h"
 #include "core/prediction/ResultsPredictionSink.h"
 #include "core/util/Errors.h"
+#include "ui/ExtendedDataset.h"
 
 namespace rfx::ui {
 
@@ -49,6 +50,14 @@ BackgroundJob::Work makePredictionWork(PredictionSetup setup, std::function<void
         for (std::size_t i = 0; i < maps.size(); ++i) {
             outcome->channels.push_back(predictionChannelInfo(maps[i], setup.ri->grid(), {setup.time_s}));
             outcome->volumes.push_back(std::make_shared<const Volume>(std::move(sink.volumes[i])));
+        }
+        if (setup.base) {
+            std::vector<std::vector<VolumePtr>> frames;
+            for (const auto& v : outcome->volumes)
+                frames.push_back({v});
+            outcome->extended = extendDataset(setup.base, outcome->channels, std::move(frames));
+            for (std::size_t c = setup.base->channelCount(); c < outcome->extended->channelCount(); ++c)
+                outcome->layers.push_back(LayerModel::makeLayer(*outcome->extended, c, 0));
         }
         return [outcome, commit] { commit(*outcome); };
     };

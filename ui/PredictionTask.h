@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "core/model/Channel.h"
+#include "core/model/Dataset.h"
 #include "core/model/Volume.h"
 #include "core/prediction/PatchPredictor.h"
 #include "ui/BackgroundJob.h"
+#include "ui/LayerModel.h"
 
 namespace rfx::ui {
 
@@ -20,6 +22,7 @@ struct PredictionSetup {
     std::string modelDir;  // empty: the bundled ri2fl-synthetic package
     PredictionOptions options;
     std::vector<std::string> takenNames;  // channel names already in the dataset
+    DatasetPtr base;       // the open dataset, extended by the worker (optional)
 };
 
 struct PredictionOutcome {
@@ -27,6 +30,10 @@ struct PredictionOutcome {
     std::vector<VolumePtr> volumes;
     PredictionReport report;
     std::size_t frame = 0;
+    // With a base: the base plus the maps, and the maps' layers with auto contrast, made on the
+    // worker so the commit only swaps them in.
+    DatasetPtr extended;
+    std::vector<Layer> layers;
 };
 
 // Map names that collide with existing channels get "_pred" after the predicted target

@@ -187,7 +187,10 @@ void ViewerWidget::resetViews()
 
 void ViewerWidget::requestAll()
 {
-    view3d_->requestRender();
+    if (quickRender_)
+        view3d_->requestQuickRender();
+    else
+        view3d_->requestRender();
     for (auto* v : slices_)
         v->requestRender();
 }

@@ -36,6 +36,9 @@ public:
     // Preview: the 3D blend at half resolution in x and y (frame changes during playback); the
     // slice views stay at full resolution (they are cheap).
     void setPreview(bool on);
+    // Quick changes (frame steps, slider drags): the 3D view renders at the interactive level of
+    // detail, then at full quality once the changes stop.
+    void setQuickRender(bool on) { quickRender_ = on; }
     // An interactive clipping box (VTK box widget) around the data in the 3D view; dragging its
     // faces clips the volume, surfaces and arrows. Off removes the clipping.
     void setClippingBoxVisible(bool on);
@@ -72,6 +75,7 @@ private:
     std::vector<render::SceneLayer> layers_;
     std::array<double, 3> crosshair_{};
     bool hasCrosshair_ = false;
+    bool quickRender_ = false;
 };
 
 } // namespace rfx::ui

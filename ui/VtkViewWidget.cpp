@@ -35,6 +35,13 @@ VtkViewWidget::VtkViewWidget(QWidget* parent) : QOpenGLWidget(parent)
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(false);
     setMinimumSize(200, 200);
+    stillTimer_ = new QTimer(this);
+    stillTimer_->setSingleShot(true);
+    stillTimer_->setInterval(400);
+    connect(stillTimer_, &QTimer::timeout, this, [this] {
+        window_->SetDesiredUpdateRate(interactor_->GetStillUpdateRate());
+        requestRender();
+    });
 }
 
 VtkViewWidget::~VtkViewWidget()
@@ -77,6 +84,13 @@ void VtkViewWidget::requestRender()
 {
     renderPending_ = true;
     update();
+}
+
+void VtkViewWidget::requestQuickRender()
+{
+    window_->SetDesiredUpdateRate(interactor_->GetDesiredUpdateRate());
+    requestRender();
+    stillTimer_->start();
 }
 
 void VtkViewWidget::initializeGL()

@@ -3,6 +3,7 @@
 // so we cannot use QVTKOpenGLNativeWidget). VTK renders into its own framebuffer and blits into
 // Qt's framebuffer during paintGL; mouse and keyboard events are forwarded to a VTK interactor.
 #include <QOpenGLWidget>
+#include <QTimer>
 #include <vtkSmartPointer.h>
 
 class vtkGenericOpenGLRenderWindow;
@@ -23,6 +24,9 @@ public:
     vtkRenderWindowInteractor* interactor() const;
     // Requests a repaint that re-renders the VTK scene.
     void requestRender();
+    // The same at the interactive level of detail (frame changes, slider drags), followed by a
+    // full-quality render once no other quick render was asked for during 400 ms.
+    void requestQuickRender();
     // Slice views: image-style interaction (wheel zoom, middle-drag pan, right-drag zoom) and
     // left press/drag reported as pointPicked instead of rotating.
     void useSliceInteraction();
@@ -59,6 +63,7 @@ private:
     bool picking_ = false;
     QPointF pressAt_{-1000, -1000};  // where the left button went down (click vs. rotate)
     bool renderPending_ = true;
+    QTimer* stillTimer_ = nullptr;
 };
 
 } // namespace rfx::ui

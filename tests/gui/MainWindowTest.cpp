@@ -216,6 +216,10 @@ private Q_SLOTS:
         const qint64 switchMs = clock.elapsed();
         qInfo("switching to a prefetched frame took %lld ms", switchMs);
         QVERIFY(switchMs < 3000);
+        // The step is drawn at the interactive level of detail, then at full quality once it stays.
+        render::VolumeScene* scene = w.viewer()->scene();
+        QTRY_VERIFY_WITH_TIMEOUT(scene->interactiveDetail(), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(!scene->interactiveDetail(), 5000);
         ui::TimeControls* tc = w.timeControls();
         tc->setFramesPerSecond(20);
         tc->setPlaying(true);
