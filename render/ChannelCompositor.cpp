@@ -195,26 +195,29 @@ vtkSmartPointer<vtkImageData> ChannelCompositor::slice(SliceAxis axis, std::size
     rgb->SetNumberOfTuples(static_cast<vtkIdType>(w * h));
     rgb->SetName("slice");
     unsigned char* out = rgb->GetPointer(0);
-    for (std::size_t j = 0; j < h; ++j)
-        for (std::size_t i = 0; i < w; ++i) {
-            std::size_t z = index, y = j, x = i;
-            if (axis == SliceAxis::XZ)
-                z = j, y = index, x = i;
-            else if (axis == SliceAxis::YZ)
-                z = j, y = i, x = index;
-            float sr = 0, sg = 0, sb = 0;
-            for (const Prepared& p : prepared_) {
-                float r, g, b, a;
-                sample(p, z, y, x, r, g, b, a, true);
-                if (a <= 0)
-                    continue;
-                sr += a * r, sg += a * g, sb += a * b;
+    // Rows in parallel: the slice views are redrawn on every frame step and crosshair move.
+    parallelFor(h, [&](std::size_t j0, std::size_t j1) {
+        for (std::size_t j = j0; j < j1; ++j)
+            for (std::size_t i = 0; i < w; ++i) {
+                std::size_t z = index, y = j, x = i;
+                if (axis == SliceAxis::XZ)
+                    z = j, y = index, x = i;
+                else if (axis == SliceAxis::YZ)
+                    z = j, y = i, x = index;
+                float sr = 0, sg = 0, sb = 0;
+                for (const Prepared& p : prepared_) {
+                    float r, g, b, a;
+                    sample(p, z, y, x, r, g, b, a, true);
+                    if (a <= 0)
+                        continue;
+                    sr += a * r, sg += a * g, sb += a * b;
+                }
+                unsigned char* o = out + 3 * (j * w + i);
+                o[0] = static_cast<unsigned char>(std::min(255.f, 255.f * sr));
+                o[1] = static_cast<unsigned char>(std::min(255.f, 255.f * sg));
+                o[2] = static_cast<unsigned char>(std::min(255.f, 255.f * sb));
             }
-            unsigned char* o = out + 3 * (j * w + i);
-            o[0] = static_cast<unsigned char>(std::min(255.f, 255.f * sr));
-            o[1] = static_cast<unsigned char>(std::min(255.f, 255.f * sg));
-            o[2] = static_cast<unsigned char>(std::min(255.f, 255.f * sb));
-        }
+    });
     image->GetPointData()->SetScalars(rgb);
     return image;
 }

@@ -221,7 +221,7 @@ void VolumeScene::applyLevelOfDetail()
         voxel = std::min({spacing[0] / shownStride_, spacing[1] / shownStride_, spacing[2]});
     }
     mapper_->SetSampleDistance(static_cast<float>(interactiveDetail_ ? 2.5 * voxel : voxel));
-    mapper_->SetImageSampleDistance(interactiveDetail_ ? 2.0f : 1.0f);
+    mapper_->SetImageSampleDistance(interactiveDetail_ ? 2.5f : 1.0f);
 }
 
 void VolumeScene::setBlendCache(std::shared_ptr<BlendCache> cache)

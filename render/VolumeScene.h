@@ -79,8 +79,8 @@ public:
     void setCamera(const CameraState& state);
     void render();
     // Level of detail follows the render window's desired update rate, as VTK's interactors set
-    // it: at 1 frame/s or more (dragging, playing) rays are cast every other pixel in x and y
-    // and sampled every 2.5 voxels; below it (a still frame) every pixel, every voxel.
+    // it: at 1 frame/s or more (dragging, playing) one ray per 2.5 x 2.5 pixels,
+    // sampled every 2.5 voxels; below it (a still frame) every pixel, every voxel.
     bool interactiveDetail() const { return interactiveDetail_; }
     vtkRenderer* renderer() const;
     // The line of sight through display pixel (x, y) (origin bottom-left) from the near to the far
