@@ -6,12 +6,20 @@
 
 namespace rfx::render {
 
-CompositeInputs compositeInputs(const std::vector<SceneLayer>& layers)
+bool isPlaneLayer(const SceneLayer& l)
+{
+    const auto& shape = l.volume->grid().shape;
+    return shape[0] == 1 && shape[1] > 1 && shape[2] > 1;
+}
+
+CompositeInputs compositeInputs(const std::vector<SceneLayer>& layers, bool forVolume)
 {
     CompositeInputs in;
     const SceneLayer* ref = nullptr;
     for (const auto& l : layers) {
         if (!l.style.visible || !l.volume || l.volume->empty() || l.volume->components() != 1)
+            continue;
+        if (forVolume && (l.style.surface || isPlaneLayer(l)))
             continue;
         in.layers.push_back({l.volume, l.style, l.fade, l.fadeHigh});
         if (!ref || (l.role == ChannelRole::RefractiveIndex && ref->role != ChannelRole::RefractiveIndex))

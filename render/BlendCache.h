@@ -18,13 +18,17 @@ class vtkImageData;
 
 namespace rfx::render {
 
-// The layers that go into the 3D blend: visible scalar layers with data, and the reference
-// geometry (the first RI layer, else the first of them). Empty when nothing is blended.
+// The layers that go into a blend: visible scalar layers with data, and the reference geometry
+// (the first RI layer, else the first of them). The 3D blend (`forVolume`) leaves out layers
+// drawn as surfaces and single-slice layers (drawn as planes); the slice views take them all.
+// Empty when nothing is blended.
 struct CompositeInputs {
     std::vector<CompositeLayer> layers;
     const Grid* reference = nullptr;
 };
-CompositeInputs compositeInputs(const std::vector<SceneLayer>& layers);
+CompositeInputs compositeInputs(const std::vector<SceneLayer>& layers, bool forVolume = true);
+// Drawn in 3D as a plane: one z-slice of a larger x-y extent (a bead image under the arrows).
+bool isPlaneLayer(const SceneLayer& layer);
 
 class BlendCache {
 public:

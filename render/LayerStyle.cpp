@@ -48,6 +48,7 @@ LayerStyle defaultStyleFor(const ChannelInfo& channel, const Volume* sample)
     LayerStyle s;
     const DisplayHints& h = channel.display;
     s.visible = h.visible;
+    s.surface = h.surface;
     s.color = h.color;
     s.colormap = h.colormap;
     s.gamma = h.gamma > 0 ? h.gamma : 1.0;
@@ -106,7 +107,7 @@ bool operator==(const LayerStyle& a, const LayerStyle& b)
     return a.visible == b.visible && a.color == b.color && a.colormap == b.colormap && a.opacity == b.opacity &&
            a.windowLow == b.windowLow && a.windowHigh == b.windowHigh && a.gamma == b.gamma && sameCurve && sameIso &&
            a.fadeBy == b.fadeBy && a.fadeHigh == b.fadeHigh && a.glyphStride == b.glyphStride &&
-           a.glyphScale == b.glyphScale;
+           a.glyphScale == b.glyphScale && a.surface == b.surface;
 }
 
 double curveOpacity(const LayerStyle& style, double t)

@@ -42,6 +42,9 @@ struct LayerStyle {
     // arrow length per unit of magnitude in µm (0: automatic, the window's top drawn 1.5 strides long).
     int glyphStride = 0;
     double glyphScale = 0.0;
+    // Drawn as an iso-surface at isoValue in every render mode instead of being blended into the
+    // volume (a cell mask as the cell's outline). Layers of one z-slice are always drawn as a plane.
+    bool surface = false;
 
         bool isLabels() const { return colormap == "glasbey"; }
 };

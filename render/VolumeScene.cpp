@@ -12,6 +12,8 @@
 #include <vtkDoubleArray.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkGPUVolumeRayCastMapper.h>
+#include <vtkImageActor.h>
+#include <vtkImageSliceMapper.h>
 #include <vtkImageData.h>
 #include <vtkOutlineSource.h>
 #include <vtkPlanes.h>
@@ -28,6 +30,7 @@
 
 #include "core/model/Volume.h"
 #include "render/BlendCache.h"
+#include "render/ChannelCompositor.h"
 #include "render/Colormaps.h"
 #include "render/ImageDataConversion.h"
 #include "render/SceneAnnotations.h"
@@ -37,10 +40,14 @@ namespace rfx::render {
 
 namespace {
 
+// The geometry of the scene: the RI layer, else the first volume layer, else any layer.
 const SceneLayer* referenceLayer(const std::vector<SceneLayer>& layers)
 {
     for (const auto& l : layers)
         if (l.role == ChannelRole::RefractiveIndex)
+            return &l;
+    for (const auto& l : layers)
+        if (!isPlaneLayer(l))
             return &l;
     return layers.empty() ? nullptr : &layers.front();
 }
@@ -149,6 +156,7 @@ void VolumeScene::rebuild()
     }
     annotations_->setLegend(legend);
     buildGlyphs();
+    buildOverlays();
     const SceneLayer* geometry = ref ? ref : (vectorLayers_.empty() ? nullptr : &vectorLayers_.front());
     hasData_ = geometry != nullptr;
     if (!ref) {
@@ -206,6 +214,11 @@ void VolumeScene::buildComposite()
         image = blendCache_->blend(layers_, blendStride_);
         shownStride_ = blendStride_;
     }
+    if (!image) {  // only surfaces and planes
+        shownStride_ = 0;
+        volume_->VisibilityOff();
+        return;
+    }
     shownImage_->ShallowCopy(image);
     volume_->VisibilityOn();
 }
@@ -247,6 +260,77 @@ void VolumeScene::applyBlendMode()
     p->SetColor(color);
 }
 
+vtkSmartPointer<vtkActor> VolumeScene::makeSurface(const SceneLayer& l) const
+{
+    const double iso = std::isfinite(l.style.isoValue) ? l.style.isoValue : 0.5 * (l.style.windowLow + l.style.windowHigh);
+    auto contour = vtkSmartPointer<vtkFlyingEdges3D>::New();
+    contour->SetInputData(toImageData(*l.volume));
+    contour->SetValue(0, iso);
+    contour->ComputeNormalsOn();
+    auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+    mapper->SetInputConnection(contour->GetOutputPort());
+    mapper->ScalarVisibilityOff();
+    auto actor = vtkSmartPointer<vtkActor>::New();
+    actor->SetMapper(mapper);
+    const Rgb c = l.style.colormap.empty() ? l.style.color : colormapColor(l.style.colormap, 0.8);
+    actor->GetProperty()->SetColor(c[0], c[1], c[2]);
+    // RI (or a cell mask) is the cell's outline: translucent so what lies inside remains visible.
+    // Other surfaces are half see-through too: a membrane shell would hide everything inside.
+    const bool outline = l.role == ChannelRole::RefractiveIndex || l.style.surface;
+    actor->GetProperty()->SetOpacity((outline ? 0.25 : 0.55) * l.style.opacity);
+    actor->GetProperty()->SetSpecular(0.3);
+    actor->PickableOff();
+    return actor;
+}
+
+vtkSmartPointer<vtkImageActor> VolumeScene::makePlane(const SceneLayer& l) const
+{
+    // The layer's own colours through the same lookup as the slice views; dark pixels mostly
+    // transparent (alpha from brightness, a faint floor to show the plane), so the beads float in
+    // the view without hiding the cell and the arrows behind the plane.
+    const Grid& g = l.volume->grid();
+    ChannelCompositor one({{l.volume, l.style, l.fade, l.fadeHigh}}, g);
+    vtkSmartPointer<vtkImageData> rgb = one.slice(SliceAxis::XY, 0);
+    auto rgba = vtkSmartPointer<vtkImageData>::New();
+    rgba->SetDimensions(rgb->GetDimensions());
+    rgba->SetSpacing(rgb->GetSpacing());
+    rgba->SetOrigin(rgb->GetOrigin());
+    rgba->AllocateScalars(VTK_UNSIGNED_CHAR, 4);
+    const auto* in = static_cast<const unsigned char*>(rgb->GetScalarPointer());
+    auto* out = static_cast<unsigned char*>(rgba->GetScalarPointer());
+    const double opacity = std::clamp(l.style.opacity, 0.0, 1.0);
+    for (vtkIdType i = 0, n = rgb->GetNumberOfPoints(); i < n; ++i) {
+        const unsigned char* c = in + 3 * i;
+        const double bright = std::max({c[0], c[1], c[2]}) / 255.0;
+        std::copy(c, c + 3, out + 4 * i);
+        out[4 * i + 3] = static_cast<unsigned char>(std::lround(255.0 * opacity * (0.15 + 0.85 * bright)));
+    }
+    auto actor = vtkSmartPointer<vtkImageActor>::New();
+    actor->GetMapper()->SetInputData(rgba);
+    actor->SetPosition(0, 0, g.origin_um[0]);
+    actor->ForceTranslucentOn();
+    actor->PickableOff();
+    return actor;
+}
+
+void VolumeScene::buildOverlays()
+{
+    for (auto& p : overlays_)
+        renderer_->RemoveViewProp(p);
+    overlays_.clear();
+    for (const auto& l : layers_) {
+        vtkSmartPointer<vtkProp3D> prop;
+        if (isPlaneLayer(l))
+            prop = makePlane(l);
+        else if (l.style.surface && mode_ != RenderMode::IsoSurface)
+            prop = makeSurface(l);
+        if (prop) {
+            renderer_->AddViewProp(prop);
+            overlays_.push_back(prop);
+        }
+    }
+}
+
 void VolumeScene::buildIsoSurfaces()
 {
     volume_->VisibilityOff();
@@ -254,28 +338,10 @@ void VolumeScene::buildIsoSurfaces()
         renderer_->RemoveActor(s);
     surfaces_.clear();
     for (const auto& l : layers_) {
-        if (l.style.isLabels())
+        if (l.style.isLabels() || isPlaneLayer(l))
             continue;
-        const double iso = std::isfinite(l.style.isoValue) ? l.style.isoValue
-                                                             : 0.5 * (l.style.windowLow + l.style.windowHigh);
-        auto contour = vtkSmartPointer<vtkFlyingEdges3D>::New();
-        contour->SetInputData(toImageData(*l.volume));
-        contour->SetValue(0, iso);
-        contour->ComputeNormalsOn();
-        auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
-        mapper->SetInputConnection(contour->GetOutputPort());
-        mapper->ScalarVisibilityOff();
-        auto actor = vtkSmartPointer<vtkActor>::New();
-        actor->SetMapper(mapper);
-        const Rgb c = l.style.colormap.empty() ? l.style.color : colormapColor(l.style.colormap, 0.8);
-        actor->GetProperty()->SetColor(c[0], c[1], c[2]);
-        // RI is the cell's outline: translucent so the organelle surfaces inside remain visible.
-        // Other surfaces are half see-through too: a membrane shell would hide everything inside.
-        actor->GetProperty()->SetOpacity(l.role == ChannelRole::RefractiveIndex ? 0.2 * l.style.opacity
-                                                                                 : 0.55 * l.style.opacity);
-        actor->GetProperty()->SetSpecular(0.3);
-        renderer_->AddActor(actor);
-        surfaces_.push_back(actor);
+        surfaces_.push_back(makeSurface(l));
+        renderer_->AddActor(surfaces_.back());
     }
     renderer_->SetUseDepthPeeling(1);
 }
@@ -428,6 +494,9 @@ void VolumeScene::applyClipping()
     std::vector<vtkAbstractMapper3D*> mappers{mapper_};
     for (auto& s : surfaces_)
         mappers.push_back(s->GetMapper());
+    for (auto& p : overlays_)
+        if (auto* a = vtkActor::SafeDownCast(p))
+            mappers.push_back(a->GetMapper());
     for (auto& p : glyphProps_)
         if (auto* a = vtkActor::SafeDownCast(p))
             mappers.push_back(a->GetMapper());

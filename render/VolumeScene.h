@@ -19,6 +19,8 @@ class vtkRenderer;
 class vtkVolume;
 class vtkActor;
 class vtkProp;
+class vtkProp3D;
+class vtkImageActor;
 class vtkPlanes;
 class vtkImageData;
 class vtkGPUVolumeRayCastMapper;
@@ -92,6 +94,8 @@ public:
     double scaleBarLength() const;
     // Arrows drawn for the vector layers (displacement, forces) after the last setLayers.
     std::size_t glyphsDrawn() const { return glyphsDrawn_; }
+    // Planes and surfaces drawn for single-slice and surface layers after the last setLayers.
+    std::size_t overlaysDrawn() const { return overlays_.size(); }
 
 private:
     void rebuild();
@@ -100,6 +104,9 @@ private:
     void applyBlendMode();
     void buildGlyphs();
     void applyLevelOfDetail();
+    void buildOverlays();
+    vtkSmartPointer<vtkActor> makeSurface(const SceneLayer& layer) const;
+    vtkSmartPointer<vtkImageActor> makePlane(const SceneLayer& layer) const;
 
     vtkRenderWindow* window_;
     vtkSmartPointer<vtkRenderer> renderer_;
@@ -112,6 +119,8 @@ private:
     vtkSmartPointer<vtkActor> outline_;
     vtkSmartPointer<vtkActor> crosshair_;
     std::vector<vtkSmartPointer<vtkActor>> surfaces_;
+    // Layers drawn as they are in every mode: single-slice layers as planes, surface layers as iso-surfaces.
+    std::vector<vtkSmartPointer<vtkProp3D>> overlays_;
     std::unique_ptr<SceneAnnotations> annotations_;
     std::vector<SceneLayer> layers_;
     std::vector<SceneLayer> vectorLayers_;               // 3-component layers, drawn as arrows

@@ -3,6 +3,7 @@
 #include <QColorDialog>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -114,6 +115,29 @@ LayersPanel::LayersPanel(LayerModel* model, std::function<VolumePtr(int)> curren
     iso_->setKeyboardTracking(false);
     iso_->setToolTip(tr("Iso-surface level (iso-surface mode)"));
     form->addRow(tr("Iso level"), iso_);
+    drawAs_ = new QComboBox(editor_);
+    drawAs_->setObjectName("drawAsCombo");
+    drawAs_->addItem(tr("Volume"), false);
+    drawAs_->addItem(tr("Surface"), true);
+    drawAs_->setToolTip(tr("Volume: blended with the other layers. Surface: an iso-surface at the iso\n"
+                           "level in every render mode (a cell mask as the cell's outline)"));
+    form->addRow(tr("Draw as"), drawAs_);
+    glyphStride_ = new QSpinBox(editor_);
+    glyphStride_->setObjectName("glyphStrideSpin");
+    glyphStride_->setRange(0, 64);
+    glyphStride_->setSpecialValueText(tr("auto"));
+    glyphStride_->setToolTip(tr("Vector layers: one arrow every N grid nodes in x, y and z\n"
+                                "(auto: at most about 8,000 arrows)"));
+    form->addRow(tr("Arrow every"), glyphStride_);
+    glyphScale_ = new QDoubleSpinBox(editor_);
+    glyphScale_->setObjectName("glyphScaleSpin");
+    glyphScale_->setRange(0, 1e9);
+    glyphScale_->setDecimals(4);
+    glyphScale_->setKeyboardTracking(false);
+    glyphScale_->setSpecialValueText(tr("auto"));
+    glyphScale_->setToolTip(tr("Vector layers: arrow length in µm per unit of the field\n"
+                               "(auto: the window's top value drawn 1.5 arrow spacings long)"));
+    form->addRow(tr("Arrow length"), glyphScale_);
     fade_ = new QComboBox(editor_);
     fade_->setObjectName("fadeCombo");
     fade_->setToolTip(tr("Fade this prediction where the chosen uncertainty map is high\n"
@@ -150,6 +174,12 @@ LayersPanel::LayersPanel(LayerModel* model, std::function<VolumePtr(int)> curren
             [this](double v) { edit([v](render::LayerStyle& s) { s.gamma = v; }); });
     connect(iso_, &QDoubleSpinBox::valueChanged, this,
             [this](double v) { edit([v](render::LayerStyle& s) { s.isoValue = v; }); });
+    connect(drawAs_, &QComboBox::currentIndexChanged, this,
+            [this] { edit([this](render::LayerStyle& s) { s.surface = drawAs_->currentData().toBool(); }); });
+    connect(glyphStride_, &QSpinBox::valueChanged, this,
+            [this](int v) { edit([v](render::LayerStyle& s) { s.glyphStride = v; }); });
+    connect(glyphScale_, &QDoubleSpinBox::valueChanged, this,
+            [this](double v) { edit([v](render::LayerStyle& s) { s.glyphScale = v; }); });
     connect(fade_, &QComboBox::currentIndexChanged, this,
             [this] { edit([this](render::LayerStyle& s) { s.fadeBy = fade_->currentData().toInt(); }); });
     connect(tf_, &TransferFunctionEditor::curveChanged, this, [this](const std::vector<render::CurvePoint>& c) {
@@ -263,6 +293,13 @@ void LayersPanel::loadEditor()
     high_->setValue(s.windowHigh);
     iso_->setValue(std::isfinite(s.isoValue) ? s.isoValue : 0.5 * (s.windowLow + s.windowHigh));
     gamma_->setValue(s.gamma);
+    const bool vectors = l.role == ChannelRole::VectorField;
+    drawAs_->setCurrentIndex(s.surface ? 1 : 0);
+    drawAs_->setEnabled(!vectors);
+    glyphStride_->setValue(s.glyphStride);
+    glyphScale_->setValue(s.glyphScale);
+    glyphStride_->setEnabled(vectors);
+    glyphScale_->setEnabled(vectors);
     range_->setText(tr("data %1 … %2").arg(l.dataRange[0], 0, 'g', 5).arg(l.dataRange[1], 0, 'g', 5));
     fade_->clear();
     fade_->addItem(tr("none"), -1);

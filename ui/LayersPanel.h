@@ -1,7 +1,8 @@
 #pragma once
 // The layers panel (as in napari and Fiji): a checkable list of layers (check = visible, the icon
 // shows the colour) and, for the selected layer, colour or colour map, opacity, contrast window
-// with Auto, gamma, iso level, uncertainty fading and the opacity transfer-function editor.
+// with Auto, gamma, iso level, volume or surface, arrow spacing and length (vector layers),
+// uncertainty fading and the opacity transfer-function editor.
 // Edits go to the LayerModel; the panel holds no state of its own.
 #include <QWidget>
 #include <functional>
@@ -14,6 +15,7 @@ class QToolButton;
 class QComboBox;
 class QSlider;
 class QDoubleSpinBox;
+class QSpinBox;
 class QPushButton;
 class QLabel;
 class QGroupBox;
@@ -53,6 +55,9 @@ private:
     QPushButton* auto_;
     QDoubleSpinBox* gamma_;
     QDoubleSpinBox* iso_;
+    QComboBox* drawAs_;         // blended volume or iso-surface
+    QSpinBox* glyphStride_;         // vector layers: arrow every N grid nodes (0: automatic)
+    QDoubleSpinBox* glyphScale_;    // vector layers: µm of arrow per unit (0: automatic)
     QComboBox* fade_;
     QLabel* range_;
     TransferFunctionEditor* tf_;

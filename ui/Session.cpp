@@ -1,5 +1,6 @@
 #include "ui/Session.h"
 
+#include <algorithm>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -42,6 +43,11 @@ QJsonObject styleToJson(const render::LayerStyle& s)
         curve.append(QJsonArray{p.x, p.opacity});
     o["opacity_curve"] = curve;
     o["fade_by"] = s.fadeBy;
+    if (s.fadeHigh > 0)
+        o["fade_high"] = s.fadeHigh;
+    o["surface"] = s.surface;
+    o["glyph_stride"] = s.glyphStride;
+    o["glyph_scale"] = s.glyphScale;
     return o;
 }
 
@@ -68,6 +74,10 @@ render::LayerStyle styleFromJson(const QJsonObject& o)
             s.opacityCurve.push_back({xy[0].toDouble(), xy[1].toDouble()});
     }
     s.fadeBy = o["fade_by"].toInt(-1);
+    s.fadeHigh = o["fade_high"].toDouble(0.0);
+    s.surface = o["surface"].toBool(false);
+    s.glyphStride = std::max(0, o["glyph_stride"].toInt(0));
+    s.glyphScale = std::max(0.0, o["glyph_scale"].toDouble(0.0));
     return s;
 }
 

@@ -120,7 +120,7 @@ void ViewerWidget::setLayers(const std::vector<render::SceneLayer>& layers)
     layers_ = layers;
     const bool first = !scene_->hasVolume();
     scene_->setLayers(layers);
-    render::CompositeInputs inputs = render::compositeInputs(layers);
+    render::CompositeInputs inputs = render::compositeInputs(layers, false);
     compositor_.reset();
     if (inputs.reference)
         compositor_ = std::make_shared<render::ChannelCompositor>(std::move(inputs.layers), *inputs.reference);

@@ -77,8 +77,9 @@ CommandSpec tfmSpec()
         "  file unless --voxel is given. --mask takes a label/binary volume (non-zero = cell) or a cell\n"
         "  fluorescence image (Otsu threshold, largest component) and adds tractions on the cell surface.\n"
         "OUT.h5 holds the channels displacement (µm), quality, strain_energy_density (Pa), force_density\n"
-        "  (pN/µm³), nodal_force (pN) and, with a mask, tractions (Pa), all on the correlation grid, plus the\n"
-        "  table 'summary' and the document 'parameters'. --vectors writes one CSV row per grid node:\n"
+        "  (pN/µm³), nodal_force (pN) and, with a mask, tractions (Pa), all on the correlation grid; for the\n"
+        "  view, bead_slice (the sharpest z-slice of STRESSED) and, with a mask, cell_mask on the image grid;\n"
+        "  the table 'summary' and the document 'parameters'. --vectors writes one CSV row per grid node:\n"
         "  x_um,y_um,z_um,ux_um,uy_um,uz_um,fx_pN,fy_pN,fz_pN,quality (positions from the centre of voxel\n"
         "  (0,0,0) of RELAXED; forces summed over a region give the force on it). Both files appear together or\n"
         "  not at all. The summary is printed to stderr.";
@@ -249,6 +250,8 @@ int runTfm(const ParsedArgs& args)
     req.vectorsCsvPath = vectors;
     req.source = relaxedPath + " -> " + stressedPath;
     req.parametersJson = j.dump(2);
+    req.beads = in.stressed;
+    req.cellMask = in.cellMask;
     if (method == "dl")
         req.analysis = "3D cellular force microscopy (learned: " + learned["name"].get<std::string>() +
                        " network + direct method)";

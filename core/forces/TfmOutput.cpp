@@ -95,6 +95,42 @@ std::string tfmVectorsCsv(const TfmResult& r)
     return csv.text();
 }
 
+std::size_t sharpestSlice(const Volume& v)
+{
+    const auto& shape = v.grid().shape;
+    const std::size_t plane = shape[1] * shape[2];
+    std::size_t best = 0;
+    double bestVar = -1;
+    for (std::size_t z = 0; z < shape[0]; ++z) {
+        double sum = 0, sq = 0;
+        for (std::size_t i = z * plane; i < (z + 1) * plane; ++i) {
+            const double x = v.valueAt(i);
+            sum += x;
+            sq += x * x;
+        }
+        const double mean = sum / static_cast<double>(plane);
+        const double var = sq / static_cast<double>(plane) - mean * mean;
+        if (var > bestVar) {
+            bestVar = var;
+            best = z;
+        }
+    }
+    return best;
+}
+
+Volume sliceAt(const Volume& v, std::size_t z)
+{
+    Grid g = v.grid();
+    g.origin_um[0] += static_cast<double>(z) * g.spacing_um[0];
+    g.shape[0] = 1;
+    Volume out = Volume::zeros<float>(g);
+    const std::size_t plane = g.shape[1] * g.shape[2];
+    float* d = out.data<float>();
+    for (std::size_t i = 0; i < plane; ++i)
+        d[i] = static_cast<float>(v.valueAt(z * plane + i));
+    return out;
+}
+
 void writeTfmOutputs(const TfmOutputRequest& req, const TfmResult& r)
 {
     const Grid& g = r.dvc.nodes;
@@ -113,6 +149,16 @@ void writeTfmOutputs(const TfmOutputRequest& req, const TfmResult& r)
     put(channel("nodal_force", ChannelRole::VectorField, "pN", 3, g), e.nodalForce_pN);
     if (!e.traction_Pa.empty())
         put(channel("tractions", ChannelRole::VectorField, "Pa", 3, g), e.traction_Pa);
+    if (req.cellMask) {
+        Volume mask = Volume::zeros<std::uint8_t>(req.cellMask->grid());
+        for (std::size_t i = 0; i < mask.values(); ++i)
+            mask.data<std::uint8_t>()[i] = req.cellMask->valueAt(i) != 0 ? 1 : 0;
+        put(channel("cell_mask", ChannelRole::Other, "", 1, mask.grid()), mask);
+    }
+    if (req.beads) {
+        const Volume slice = sliceAt(*req.beads, sharpestSlice(*req.beads));
+        put(channel("bead_slice", ChannelRole::Other, "a.u.", 1, slice.grid()), slice);
+    }
     w.writeTable("summary", tfmSummaryTable(r));
     w.writeText("parameters", req.parametersJson);
 

@@ -15,7 +15,15 @@ struct TfmOutputRequest {
     std::string source;          // "RELAXED -> STRESSED", stored as the file's source
     std::string parametersJson;  // stored as /documents/parameters
     std::string analysis = "3D cellular force microscopy (classical: DVC + direct method)";  // file metadata
+    // For the view (forces over the cell and the beads), on the image grid, both optional:
+    VolumePtr beads;     // the stressed bead volume: its sharpest z-slice is stored as bead_slice
+    VolumePtr cellMask;  // stored as cell_mask (uint8, 1 = cell)
 };
+
+// The z index of the slice with the largest variance: the bead plane most in focus.
+std::size_t sharpestSlice(const Volume& v);
+// That slice alone, as a volume of one z-slice at its physical z (float32).
+Volume sliceAt(const Volume& v, std::size_t z);
 
 // One row; one column (with its unit) per summary quantity.
 ResultsTable tfmSummaryTable(const TfmResult& r);

@@ -52,6 +52,22 @@ ChannelRole channelRoleFromName(const std::string& name)
 DisplayHints defaultDisplayFor(const std::string& channelName, ChannelRole role)
 {
     DisplayHints h;
+    // Force microscopy results: the cell as a translucent surface over the bead plane and arrows.
+    if (channelName == "cell_mask") {
+        h.surface = true;
+        h.color = {0.85f, 0.85f, 0.85f};
+        h.windowLow = 0;
+        h.windowHigh = 1;
+        return h;
+    }
+    if (channelName == "bead_slice") {
+        h.colormap = "gray";
+        return h;
+    }
+    // Of the force layers the nodal forces show at first; the rest are a tick away (one colour bar each).
+    for (const char* hidden : {"quality", "strain_energy_density", "displacement", "force_density", "tractions"})
+        if (channelName == hidden)
+            h.visible = false;
     switch (role) {
     case ChannelRole::RefractiveIndex:
         h.colormap = "gray";

@@ -31,6 +31,7 @@ struct DisplayHints {
     double windowHigh = 0.0;
     double gamma = 1.0;
     bool visible = true;
+    bool surface = false;  // drawn as an iso-surface in 3D (a cell mask: the cell's outline), not blended
 };
 
 struct ChannelInfo {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/io/DatasetOpener.h"
 #include "core/io/ResultsReader.h"
 #include "core/io/TiffWriter.h"
 #include "core/synth/BeadPairGenerator.h"
@@ -68,6 +69,35 @@ TEST_CASE("tfm writes displacements, forces, a summary and the vectors CSV", "[c
     // 16-voxel windows at 50 %: the grid step is 8 voxels of 0.4 µm, the first node at the first window's centre.
     CHECK(d.grid.spacing_um[2] == Approx(3.2));
     CHECK(d.grid.origin_um[2] == Approx(0.4 * 7.5));
+
+    // For the view: the mask as given, and the stressed volume's sharpest plane (largest variance,
+    // found here by a separate pass over the TIFF the command read).
+    REQUIRE(ds->channelIndex("cell_mask") >= 0);
+    const VolumePtr mask = ds->frame(static_cast<std::size_t>(ds->channelIndex("cell_mask")), 0);
+    const VolumePtr given = openDataset(in.mask)->frame(0, 0);
+    REQUIRE(mask->values() == given->values());
+    std::size_t disagree = 0;
+    for (std::size_t i = 0; i < mask->values(); ++i)
+        disagree += (mask->valueAt(i) != 0) != (given->valueAt(i) != 0);
+    CHECK(disagree == 0);
+    REQUIRE(ds->channelIndex("bead_slice") >= 0);
+    const VolumePtr slice = ds->frame(static_cast<std::size_t>(ds->channelIndex("bead_slice")), 0);
+    const VolumePtr beads = openDataset(in.stressed)->frame(0, 0);
+    const auto& sh = beads->grid().shape;
+    const std::size_t plane = sh[1] * sh[2];
+    std::vector<double> variance(sh[0]);
+    for (std::size_t z = 0; z < sh[0]; ++z) {
+        double m = 0;
+        for (std::size_t i = 0; i < plane; ++i)
+            m += beads->valueAt(z * plane + i) / double(plane);
+        for (std::size_t i = 0; i < plane; ++i)
+            variance[z] += std::pow(beads->valueAt(z * plane + i) - m, 2);
+    }
+    const std::size_t sharpest = std::max_element(variance.begin(), variance.end()) - variance.begin();
+    REQUIRE(slice->grid().shape == std::array<std::size_t, 3>{1, sh[1], sh[2]});
+    CHECK(slice->grid().origin_um[0] == Approx(beads->grid().origin_um[0] + sharpest * beads->grid().spacing_um[0]));
+    for (std::size_t i = 0; i < plane; i += 97)
+        CHECK(slice->valueAt(i) == Approx(beads->valueAt(sharpest * plane + i)));
 
     const auto rows = lines(csv);
     REQUIRE(rows.size() == d.grid.voxels() + 1);

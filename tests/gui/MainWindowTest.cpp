@@ -8,6 +8,8 @@
 #include <QPushButton>
 #include <QListWidget>
 #include <QSlider>
+#include <QSpinBox>
+#include <QComboBox>
 #include <QtTest>
 
 #include <fstream>
@@ -15,6 +17,9 @@
 #include "GuiTestSupport.h"
 #include "core/io/DatasetOpener.h"
 #include "core/io/ResultsWriter.h"
+#include "core/forces/TfmOutput.h"
+#include "core/forces/TfmPipeline.h"
+#include "core/synth/BeadPairGenerator.h"
 #include "render/ChannelCompositor.h"
 #include "render/SliceScene.h"
 #include "tests/support/TempDir.h"
@@ -447,6 +452,71 @@ private Q_SLOTS:
         const QImage shot = w.view()->grabFramebuffer();
         shot.save(rfx::test::screenshotPath("gui_vectors.png"));
         QVERIFY(rfx::test::countColours(shot).foreground > before.foreground);
+    }
+
+    void forceResultsShowTheCellSurfaceAndTheBeadPlane()
+    {
+        // A force reconstruction of a small synthetic bead pair, written as `tfm` writes it.
+        rfx::test::TempDir dir;
+        const std::string path = dir.file("forces.h5");
+        {
+            BeadPairParams p;
+            p.shape = {32, 64, 64};
+            p.seed = 5;
+            const BeadPair bp = generateBeadPair(p);
+            TfmInputs in;
+            in.relaxed = std::make_shared<const Volume>(bp.relaxed);
+            in.stressed = std::make_shared<const Volume>(bp.stressed);
+            in.cellMask = std::make_shared<const Volume>(bp.cellMask);
+            in.params.dvc.window = 16;
+            in.params.elasticity.material = p.material;
+            const TfmResult r = runClassicalTfm(in);
+            TfmOutputRequest req;
+            req.resultsPath = path;
+            req.beads = in.stressed;
+            req.cellMask = in.cellMask;
+            writeTfmOutputs(req, r);
+        }
+        ui::MainWindow w;
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QString::fromStdString(path), true));
+        w.refreshNow();
+        render::VolumeScene* scene = w.viewer()->scene();
+        ui::LayerModel* m = w.layers();
+        // Defaults: arrows of the vector layers, the cell as a surface, the bead plane under them.
+        QVERIFY(m->layer(m->indexOf("cell_mask")).style.surface);
+        QCOMPARE(scene->overlaysDrawn(), std::size_t(2));
+        const std::size_t arrows = scene->glyphsDrawn();
+        QVERIFY(arrows > 0);
+        QTest::qWait(100);
+        const QImage shot = w.view()->grabFramebuffer();
+        shot.save(rfx::test::screenshotPath("gui_forces.png"));
+        QVERIFY(rfx::test::countColours(shot).foreground > 0.05);
+
+        // The panel's controls: one arrow every 2 nodes of the force layer; the mask blended instead.
+        ui::LayersPanel* panel = w.layersPanel();
+        const int force = m->indexOf("nodal_force");
+        for (const char* name : {"displacement", "force_density", "tractions"})
+            if (m->indexOf(name) >= 0)
+                m->setVisible(m->indexOf(name), false);
+        w.refreshNow();
+        const std::size_t oneLayer = scene->glyphsDrawn();
+        panel->setCurrentLayer(force);
+        auto* stride = panel->findChild<QSpinBox*>("glyphStrideSpin");
+        QVERIFY(stride && stride->isEnabled());
+        stride->setValue(2);
+        QCOMPARE(m->layer(force).style.glyphStride, 2);
+        w.refreshNow();
+        QVERIFY(scene->glyphsDrawn() < oneLayer);
+        panel->setCurrentLayer(m->indexOf("cell_mask"));
+        auto* drawAs = panel->findChild<QComboBox*>("drawAsCombo");
+        QVERIFY(drawAs && drawAs->isEnabled());
+        drawAs->setCurrentIndex(0);
+        QVERIFY(!m->layer(m->indexOf("cell_mask")).style.surface);
+        w.refreshNow();
+        QCOMPARE(scene->overlaysDrawn(), std::size_t(1));  // the bead plane alone
     }
 
     void clippingBoxCutsTheVolume()
