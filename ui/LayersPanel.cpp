@@ -260,11 +260,20 @@ void LayersPanel::refreshHistogram()
     std::vector<double> counts(128, 0.0);
     if (VolumePtr v = l.renderable ? currentFrame_(i) : nullptr) {
         const double lo = l.style.windowLow, hi = l.style.windowHigh;
-        const std::size_t stride = std::max<std::size_t>(1, v->values() / 1'000'000);
-        for (std::size_t k = 0; k < v->values(); k += stride) {
-            const double x = (v->valueAt(k) - lo) / (hi - lo);
+        // ~250,000 evenly spread samples shape 128 bins well and keep frame steps quick.
+        const std::size_t stride = std::max<std::size_t>(1, v->values() / 250'000);
+        auto add = [&](double value) {
+            const double x = (value - lo) / (hi - lo);
             if (x >= 0 && x <= 1)
                 counts[std::min<std::size_t>(127, static_cast<std::size_t>(x * 128))] += 1;
+        };
+        if (v->type() == VoxelType::Float32) {
+            const float* d = v->data<float>();
+            for (std::size_t k = 0; k < v->values(); k += stride)
+                add(d[k]);
+        } else {
+            for (std::size_t k = 0; k < v->values(); k += stride)
+                add(v->valueAt(k));
         }
     }
     tf_->setHistogram(counts);
