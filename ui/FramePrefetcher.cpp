@@ -4,6 +4,8 @@
 #include <QPointer>
 #include <QRunnable>
 
+#include <vtkImageData.h>
+
 #include "render/BlendCache.h"
 
 namespace rfx::ui {
@@ -38,8 +40,7 @@ void FramePrefetcher::request(const SceneRecipe& recipe, std::size_t frame, std:
     pool_.start(QRunnable::create([recipe, shown = std::move(shownLayers), frames, gen, generation, counter, cache,
                                    self] {
         auto superseded = [&] { return generation->load() != gen; };
-        if (cache && !shown.empty()) {
-            cache->blend(shown, 1);
+        if (cache && !shown.empty() && cache->blend(shown, 1)) {  // null: nothing to blend, no signal
             if (superseded())
                 return;
             QMetaObject::invokeMethod(

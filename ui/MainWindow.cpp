@@ -85,8 +85,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     refreshTimer_->setInterval(40);  // coalesces slider drags into one re-blend
     connect(refreshTimer_, &QTimer::timeout, this, [this] { refreshScene(BlendWhen::PreviewNow); });
     // The full-resolution blend made on the prefetcher's thread replaces a preview (or the
-    // previous picture) as soon as it is ready.
-    connect(prefetcher_, &FramePrefetcher::shownBlendReady, this, [this] { refreshScene(BlendWhen::IfReady); });
+    // previous picture) as soon as it is ready. Still not ready means the frames or styles changed
+    // meanwhile: try again in the background twice, then blend here so the view cannot stay stale.
+    connect(prefetcher_, &FramePrefetcher::shownBlendReady, this,
+            [this] { refreshScene(++backgroundRetries_ > 2 ? BlendWhen::Now : BlendWhen::IfReady); });
     connect(layers_, &LayerModel::styleChanged, this, [this] { scheduleRefresh(); });
     connect(layers_, &LayerModel::layersReset, this, [this] { scheduleRefresh(); });
     connect(time_, &TimeControls::frameChanged, this, [this] { onFrameChanged(); });
@@ -351,9 +353,12 @@ void MainWindow::refreshScene(BlendWhen when)
     std::size_t layerVoxels = 0;
     for (const auto& l : render::compositeInputs(scene).layers)
         layerVoxels += l.volume->voxels();
-    const bool ready = when == BlendWhen::Now || (when == BlendWhen::PreviewNow && layerVoxels <= syncBlendLimit_) ||
+    const bool ready = when == BlendWhen::Now || layerVoxels == 0 ||  // nothing to blend: arrows, planes, surfaces
+                       (when == BlendWhen::PreviewNow && layerVoxels <= syncBlendLimit_) ||
                        viewer_->scene()->mode() == render::RenderMode::IsoSurface ||
                        viewer_->scene()->blendCache()->contains(scene, 1);
+    if (ready)
+        backgroundRetries_ = 0;
     if (ready || when == BlendWhen::PreviewNow) {
         viewer_->setPreview(!ready);
         viewer_->setQuickRender(when == BlendWhen::PreviewNow);
@@ -450,7 +455,12 @@ VolumePtr MainWindow::selectedCellsVolume() const
     if (ids.empty())
         return nullptr;
     try {
-        return cellHighlightVolume(*dataset_->frame(std::size_t(c), *f), ids);
+        // The same selection on the same frame gives the same volume: the 3D blend of a scene with
+        // a highlight is then found in the blend cache (frames count by identity there).
+        const VolumePtr labels = dataset_->frame(std::size_t(c), *f);
+        if (highlight_.labels != labels || highlight_.ids != ids)
+            highlight_ = {labels, ids, cellHighlightVolume(*labels, ids)};
+        return highlight_.volume;
     } catch (const std::exception&) {
         return nullptr;
     }

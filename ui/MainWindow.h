@@ -124,6 +124,13 @@ private:
     std::vector<double> times_;  // of the longest channel: what the time slider steps through
     QString path_;
     std::size_t syncBlendLimit_ = 24u << 20;  // ~0.3 s of blending on 2 cores
+    struct Highlight {
+        VolumePtr labels;       // the cell labels frame it was made from
+        std::vector<int> ids;   // the selected cells
+        VolumePtr volume;
+    };
+    mutable Highlight highlight_;
+    int backgroundRetries_ = 0;  // background blends that arrived for a scene changed meanwhile  // the last highlight volume, reused while the selection stays
 };
 
 } // namespace rfx::ui

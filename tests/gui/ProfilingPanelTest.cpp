@@ -29,6 +29,8 @@
 #include "tests/support/TempDir.h"
 #include "ui/BackgroundJob.h"
 #include "ui/LayerModel.h"
+#include "render/BlendCache.h"
+#include "ui/FramePrefetcher.h"
 #include "ui/MainWindow.h"
 #include "ui/ViewerWidget.h"
 #include "ui/VtkViewWidget.h"
@@ -256,6 +258,22 @@ private Q_SLOTS:
         }
         QVERIFY(inside > 100);
         w.viewer()->sliceView(0)->grabFramebuffer().save(screenshotPath("profiling_highlight_xy.png"));
+
+        // The same with blends made in the background: the highlight keeps its identity across
+        // refreshes, so the worker's blend is found and the view settles (no endless re-blending).
+        w.setSyncBlendLimit(0);
+        render::VolumeScene* scene = w.viewer()->scene();
+        w.setFrame(1);
+        w.setFrame(0);
+        QTRY_COMPARE_WITH_TIMEOUT(scene->shownStride(), 1, 30000);
+        QVERIFY(scene->blendCache()->contains(w.viewer()->layers(), 1));
+        w.prefetcher()->wait();
+        QTest::qWait(300);
+        const std::size_t blends = scene->blendCache()->misses();
+        QTest::qWait(500);
+        w.prefetcher()->wait();
+        QCOMPARE(scene->blendCache()->misses(), blends);
+        w.setSyncBlendLimit(24u << 20);
 
         // Picking a cell in the XY slice view selects its row (and so its point).
         panel->selectRows({});
