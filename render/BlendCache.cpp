@@ -6,20 +6,30 @@
 
 namespace rfx::render {
 
-bool isPlaneLayer(const SceneLayer& l)
+namespace {
+
+bool singleSlice(const SceneLayer& l) { return l.volume->grid().shape[0] == 1; }
+
+bool shown(const SceneLayer& l) { return l.style.visible && l.volume && !l.volume->empty(); }
+
+} // namespace
+
+bool sceneHasVolumeData(const std::vector<SceneLayer>& layers)
 {
-    const auto& shape = l.volume->grid().shape;
-    return shape[0] == 1 && shape[1] > 1 && shape[2] > 1;
+    return std::any_of(layers.begin(), layers.end(), [](const SceneLayer& l) { return shown(l) && !singleSlice(l); });
 }
+
+bool drawnAsPlane(const SceneLayer& l, bool sceneHasVolume) { return sceneHasVolume && singleSlice(l); }
 
 CompositeInputs compositeInputs(const std::vector<SceneLayer>& layers, bool forVolume)
 {
     CompositeInputs in;
     const SceneLayer* ref = nullptr;
+    const bool hasVolume = forVolume && sceneHasVolumeData(layers);
     for (const auto& l : layers) {
-        if (!l.style.visible || !l.volume || l.volume->empty() || l.volume->components() != 1)
+        if (!shown(l) || l.volume->components() != 1)
             continue;
-        if (forVolume && (l.style.surface || isPlaneLayer(l)))
+        if (forVolume && (l.style.surface || drawnAsPlane(l, hasVolume)))
             continue;
         in.layers.push_back({l.volume, l.style, l.fade, l.fadeHigh});
         if (!ref || (l.role == ChannelRole::RefractiveIndex && ref->role != ChannelRole::RefractiveIndex))
@@ -84,6 +94,9 @@ vtkSmartPointer<vtkImageData> BlendCache::blend(const std::vector<SceneLayer>& l
     e.layers = in.layers;
     e.image = ChannelCompositor(std::move(in.layers), e.reference, stride).volume();
     std::lock_guard<std::mutex> lock(mutex_);
+    CompositeInputs again{e.layers, &e.reference};
+    if (auto image = findLocked(again, stride))
+        return image;  // another thread blended the same meanwhile: keep one copy
     entries_.push_front(e);
     while (entries_.size() > capacity_)
         entries_.pop_back();

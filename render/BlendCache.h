@@ -27,8 +27,11 @@ struct CompositeInputs {
     const Grid* reference = nullptr;
 };
 CompositeInputs compositeInputs(const std::vector<SceneLayer>& layers, bool forVolume = true);
-// Drawn in 3D as a plane: one z-slice of a larger x-y extent (a bead image under the arrows).
-bool isPlaneLayer(const SceneLayer& layer);
+// Whether any visible layer with data spans more than one z-slice (scalar or vector).
+bool sceneHasVolumeData(const std::vector<SceneLayer>& layers);
+// Drawn in 3D as a plane rather than blended: a single z-slice in a scene that also has volume data
+// (a bead image under force arrows). A scene of 2D images only is blended as usual.
+bool drawnAsPlane(const SceneLayer& layer, bool sceneHasVolume);
 
 class BlendCache {
 public:

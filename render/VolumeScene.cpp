@@ -13,6 +13,8 @@
 #include <vtkFlyingEdges3D.h>
 #include <vtkGPUVolumeRayCastMapper.h>
 #include <vtkImageActor.h>
+#include <vtkImageMapper3D.h>
+#include <vtkProp3D.h>
 #include <vtkImageSliceMapper.h>
 #include <vtkImageData.h>
 #include <vtkOutlineSource.h>
@@ -40,14 +42,14 @@ namespace rfx::render {
 
 namespace {
 
-// The geometry of the scene: the RI layer, else the first volume layer, else any layer.
+// The geometry of the scene: the RI layer, else the first layer of more than one slice, else any layer.
 const SceneLayer* referenceLayer(const std::vector<SceneLayer>& layers)
 {
     for (const auto& l : layers)
         if (l.role == ChannelRole::RefractiveIndex)
             return &l;
     for (const auto& l : layers)
-        if (!isPlaneLayer(l))
+        if (!drawnAsPlane(l, true))
             return &l;
     return layers.empty() ? nullptr : &layers.front();
 }
@@ -122,6 +124,7 @@ void VolumeScene::setLayers(const std::vector<SceneLayer>& layers)
 {
     layers_.clear();
     vectorLayers_.clear();
+    shownLayers_.clear();
     for (const auto& l : layers) {
         if (!l.style.visible || !l.volume || l.volume->empty())
             continue;
@@ -129,7 +132,11 @@ void VolumeScene::setLayers(const std::vector<SceneLayer>& layers)
             layers_.push_back(l);
         else if (l.volume->components() == 3)
             vectorLayers_.push_back(l);
+        else
+            continue;
+        shownLayers_.push_back(l);
     }
+    hasVolumeData_ = sceneHasVolumeData(shownLayers_);
     rebuild();
 }
 
@@ -208,10 +215,10 @@ void VolumeScene::buildComposite()
     for (auto& s : surfaces_)
         renderer_->RemoveActor(s);
     surfaces_.clear();
-    vtkSmartPointer<vtkImageData> image = blendCache_->find(layers_, 1);
+    vtkSmartPointer<vtkImageData> image = blendCache_->find(shownLayers_, 1);
     shownStride_ = 1;
     if (!image) {
-        image = blendCache_->blend(layers_, blendStride_);
+        image = blendCache_->blend(shownLayers_, blendStride_);
         shownStride_ = blendStride_;
     }
     if (!image) {  // only surfaces and planes
@@ -315,20 +322,33 @@ vtkSmartPointer<vtkImageActor> VolumeScene::makePlane(const SceneLayer& l) const
 
 void VolumeScene::buildOverlays()
 {
-    for (auto& p : overlays_)
-        renderer_->RemoveViewProp(p);
-    overlays_.clear();
+    // Kept props are reused: an iso-surface of a full-resolution mask takes tens of ms, and scene
+    // updates (slider drags, frame steps) mostly leave these layers as they were.
+    std::vector<Overlay> next;
     for (const auto& l : layers_) {
-        vtkSmartPointer<vtkProp3D> prop;
-        if (isPlaneLayer(l))
-            prop = makePlane(l);
-        else if (l.style.surface && mode_ != RenderMode::IsoSurface)
-            prop = makeSurface(l);
-        if (prop) {
-            renderer_->AddViewProp(prop);
-            overlays_.push_back(prop);
+        const bool plane = drawnAsPlane(l, hasVolumeData_);
+        if (!plane && !(l.style.surface && mode_ != RenderMode::IsoSurface))
+            continue;
+        auto same = std::find_if(overlays_.begin(), overlays_.end(), [&](const Overlay& o) {
+            return o.prop && o.volume == l.volume && o.fade == l.fade && o.plane == plane && o.style == l.style;
+        });
+        if (same != overlays_.end()) {
+            next.push_back(std::move(*same));
+            same->prop = nullptr;
+            continue;
         }
+        Overlay o{l.volume, l.fade, l.style, plane, nullptr};
+        if (plane)
+            o.prop = makePlane(l);
+        else
+            o.prop = makeSurface(l);
+        renderer_->AddViewProp(o.prop);
+        next.push_back(std::move(o));
     }
+    for (auto& o : overlays_)
+        if (o.prop)
+            renderer_->RemoveViewProp(o.prop);
+    overlays_ = std::move(next);
 }
 
 void VolumeScene::buildIsoSurfaces()
@@ -338,7 +358,7 @@ void VolumeScene::buildIsoSurfaces()
         renderer_->RemoveActor(s);
     surfaces_.clear();
     for (const auto& l : layers_) {
-        if (l.style.isLabels() || isPlaneLayer(l))
+        if (l.style.isLabels() || drawnAsPlane(l, hasVolumeData_))
             continue;
         surfaces_.push_back(makeSurface(l));
         renderer_->AddActor(surfaces_.back());
@@ -494,9 +514,12 @@ void VolumeScene::applyClipping()
     std::vector<vtkAbstractMapper3D*> mappers{mapper_};
     for (auto& s : surfaces_)
         mappers.push_back(s->GetMapper());
-    for (auto& p : overlays_)
-        if (auto* a = vtkActor::SafeDownCast(p))
+    for (auto& o : overlays_) {
+        if (auto* a = vtkActor::SafeDownCast(o.prop))
             mappers.push_back(a->GetMapper());
+        else if (auto* image = vtkImageSlice::SafeDownCast(o.prop))
+            mappers.push_back(image->GetMapper());
+    }
     for (auto& p : glyphProps_)
         if (auto* a = vtkActor::SafeDownCast(p))
             mappers.push_back(a->GetMapper());

@@ -119,10 +119,19 @@ private:
     vtkSmartPointer<vtkActor> outline_;
     vtkSmartPointer<vtkActor> crosshair_;
     std::vector<vtkSmartPointer<vtkActor>> surfaces_;
-    // Layers drawn as they are in every mode: single-slice layers as planes, surface layers as iso-surfaces.
-    std::vector<vtkSmartPointer<vtkProp3D>> overlays_;
+    // Layers drawn as they are in every mode: single-slice layers as planes, surface layers as
+    // iso-surfaces; with what they were made from, to be reused while that stays the same.
+    struct Overlay {
+        VolumePtr volume, fade;
+        LayerStyle style;
+        bool plane = false;
+        vtkSmartPointer<vtkProp3D> prop;
+    };
+    std::vector<Overlay> overlays_;
     std::unique_ptr<SceneAnnotations> annotations_;
-    std::vector<SceneLayer> layers_;
+    std::vector<SceneLayer> layers_;        // visible scalar layers
+    std::vector<SceneLayer> shownLayers_;   // all visible layers, scalar and vector (the blend cache's view)
+    bool hasVolumeData_ = false;            // some shown layer spans more than one slice
     std::vector<SceneLayer> vectorLayers_;               // 3-component layers, drawn as arrows
     std::vector<vtkSmartPointer<vtkProp>> glyphProps_;   // their arrows and colour bars
     std::size_t glyphsDrawn_ = 0;

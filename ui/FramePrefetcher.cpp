@@ -23,7 +23,8 @@ FramePrefetcher::~FramePrefetcher()
     pool_.waitForDone();
 }
 
-void FramePrefetcher::request(const SceneRecipe& recipe, std::size_t frame, std::vector<render::SceneLayer> shownLayers)
+void FramePrefetcher::request(const SceneRecipe& recipe, std::size_t frame, std::vector<render::SceneLayer> shownLayers,
+                              bool blendAhead)
 {
     if (!recipe.dataset)
         return;
@@ -38,33 +39,29 @@ void FramePrefetcher::request(const SceneRecipe& recipe, std::size_t frame, std:
     if (n > 1)
         frames = {(frame + 1) % n, (frame + 2) % n, (frame + n - 1) % n};
     pool_.start(QRunnable::create([recipe, shown = std::move(shownLayers), frames, gen, generation, counter, cache,
-                                   self] {
+                                   self, blendAhead] {
         auto superseded = [&] { return generation->load() != gen; };
-        if (cache && !shown.empty() && cache->blend(shown, 1)) {  // null: nothing to blend, no signal
-            if (superseded())
-                return;
-            QMetaObject::invokeMethod(
-                self.data(), [self] { if (self) Q_EMIT self->shownBlendReady(); }, Qt::QueuedConnection);
-        }
-        const std::vector<std::size_t> channels = recipe.channels();
-        for (std::size_t t : frames)
-            for (std::size_t c : channels) {
+        // Nothing may escape a pool thread (std::terminate): out of memory or an unreadable frame
+        // only means that nothing was prepared; the view blends or reports it when it gets there.
+        try {
+            if (cache && !shown.empty() && cache->blend(shown, 1)) {  // null: nothing to blend, no signal
                 if (superseded())
                     return;
-                const auto f = channelFrameAt(recipe.dataset->channel(c), recipe.times_s, t);
-                if (!f)
-                    continue;
-                try {
-                    recipe.dataset->prefetch(c, *f);
-                } catch (const std::exception&) {
-                    // The view reports unreadable frames when it reaches them.
+                QMetaObject::invokeMethod(
+                    self.data(), [self, gen] { if (self) Q_EMIT self->shownBlendReady(gen); }, Qt::QueuedConnection);
+            }
+            const std::vector<std::size_t> channels = recipe.channels();
+            for (std::size_t t : frames)
+                for (std::size_t c : channels) {
+                    if (superseded())
+                        return;
+                    const auto f = channelFrameAt(recipe.dataset->channel(c), recipe.times_s, t);
+                    if (f)
+                        recipe.dataset->prefetch(c, *f);
                 }
-            }
-        if (cache && !frames.empty() && !superseded()) {
-            try {
+            if (cache && blendAhead && !frames.empty() && !superseded())
                 cache->blend(recipe.at(frames.front()), 1);  // the next frame, as playback goes
-            } catch (const std::exception&) {
-            }
+        } catch (const std::exception&) {
         }
         counter->fetch_add(1);
     }));

@@ -29,14 +29,19 @@ public:
     void setBlendCache(std::shared_ptr<render::BlendCache> cache) { cache_ = std::move(cache); }
     // `frame` is the shown time point; `shownLayers`, when not empty, are its layers exactly as
     // shown, still to be blended at full resolution (shownBlendReady follows).
-    void request(const SceneRecipe& recipe, std::size_t frame, std::vector<render::SceneLayer> shownLayers = {});
+    // `blendAhead`: also blend frame t+1 from the recipe (off when the view adds layers the recipe
+    // does not have, such as a cell highlight: that blend would never be used).
+    void request(const SceneRecipe& recipe, std::size_t frame, std::vector<render::SceneLayer> shownLayers = {},
+                 bool blendAhead = true);
+    // The number of the latest request (shownBlendReady carries the one it answers).
+    int latestRequest() const { return generation_->load(); }
     // Waits for the running task (tests, shutdown).
     void wait();
     int completed() const { return completed_.load(); }
 
 Q_SIGNALS:
-    // The shown frame's full-resolution blend is in the cache (delivered on the GUI thread).
-    void shownBlendReady();
+    // The shown frame's full-resolution blend is in the cache (delivered on the GUI thread), for request number `request`.
+    void shownBlendReady(int request);
 
 private:
     QThreadPool pool_;

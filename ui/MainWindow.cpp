@@ -87,8 +87,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     // The full-resolution blend made on the prefetcher's thread replaces a preview (or the
     // previous picture) as soon as it is ready. Still not ready means the frames or styles changed
     // meanwhile: try again in the background twice, then blend here so the view cannot stay stale.
-    connect(prefetcher_, &FramePrefetcher::shownBlendReady, this,
-            [this] { refreshScene(++backgroundRetries_ > 2 ? BlendWhen::Now : BlendWhen::IfReady); });
+    connect(prefetcher_, &FramePrefetcher::shownBlendReady, this, [this](int request) {
+        if (request != prefetcher_->latestRequest())
+            return;  // blended for a scene that has been replaced since: its own request is under way
+        refreshScene(++backgroundRetries_ > 2 ? BlendWhen::Now : BlendWhen::IfReady, true);
+    });
     connect(layers_, &LayerModel::styleChanged, this, [this] { scheduleRefresh(); });
     connect(layers_, &LayerModel::layersReset, this, [this] { scheduleRefresh(); });
     connect(time_, &TimeControls::frameChanged, this, [this] { onFrameChanged(); });
@@ -326,10 +329,12 @@ void MainWindow::refreshNow()
     refreshScene(BlendWhen::Now);
 }
 
-void MainWindow::refreshScene(BlendWhen when)
+void MainWindow::refreshScene(BlendWhen when, bool retry)
 {
     if (!dataset_)
         return;
+    if (!retry)
+        backgroundRetries_ = 0;
     QElapsedTimer clock;
     clock.start();
     const SceneRecipe recipe = sceneRecipe();
@@ -373,7 +378,9 @@ void MainWindow::refreshScene(BlendWhen when)
         else
             viewer_->setTimeText(QString());
     }
-    prefetcher_->request(recipe, t, ready ? std::vector<render::SceneLayer>{} : scene);
+    // The next frame is blended ahead only without a cell highlight (the recipe has no highlight layer).
+    const bool highlighted = scene.size() > 0 && scene.back().name == "selected cells";
+    prefetcher_->request(recipe, t, ready ? std::vector<render::SceneLayer>{} : scene, !highlighted);
     if (!problem.empty())
         statusBar()->showMessage(QString::fromStdString(problem));
     else if (!job_->running())

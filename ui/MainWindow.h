@@ -95,7 +95,8 @@ private:
     // thread; IfReady keeps the picture until the prefetcher's full blend is ready (job results
     // arriving: the GUI thread stays free while a job runs).
     enum class BlendWhen { Now, PreviewNow, IfReady };
-    void refreshScene(BlendWhen when);
+    // `retry`: called for a background blend that has arrived (counts towards the retry limit).
+    void refreshScene(BlendWhen when, bool retry = false);
     void onFrameChanged();
     void pickCellAt(const std::array<double, 3>& xyz);
     void pickCellAlong(const std::array<double, 3>& from, const std::array<double, 3>& to);
@@ -129,8 +130,8 @@ private:
         std::vector<int> ids;   // the selected cells
         VolumePtr volume;
     };
-    mutable Highlight highlight_;
-    int backgroundRetries_ = 0;  // background blends that arrived for a scene changed meanwhile  // the last highlight volume, reused while the selection stays
+    mutable Highlight highlight_;  // the last highlight volume, reused while the selection stays
+    int backgroundRetries_ = 0;    // background blends that arrived for a scene changed meanwhile
 };
 
 } // namespace rfx::ui

@@ -10,6 +10,7 @@
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
+#include <vtkInteractorStyle.h>
 #include <vtkInteractorStyleImage.h>
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkRendererCollection.h>
@@ -39,6 +40,10 @@ VtkViewWidget::VtkViewWidget(QWidget* parent) : QOpenGLWidget(parent)
     stillTimer_->setSingleShot(true);
     stillTimer_->setInterval(400);
     connect(stillTimer_, &QTimer::timeout, this, [this] {
+        // A drag that began meanwhile keeps its interactive rate; its end renders the still frame.
+        auto* style = vtkInteractorStyle::SafeDownCast(interactor_->GetInteractorStyle());
+        if (style && style->GetState() != VTKIS_NONE)
+            return;
         window_->SetDesiredUpdateRate(interactor_->GetStillUpdateRate());
         requestRender();
     });

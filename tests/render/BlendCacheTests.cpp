@@ -129,3 +129,29 @@ TEST_CASE("a scene without scalar layers has nothing to blend", "[render][blendc
     CHECK(cache.blend({}, 1) == nullptr);
     CHECK(cache.misses() == 0);
 }
+
+TEST_CASE("single-slice layers are planes beside volume data and blended in a 2D scene", "[render][blendcache]")
+{
+    Grid plane;
+    plane.shape = {1, 12, 10};
+    Grid volume = plane;
+    volume.shape[0] = 6;
+    const SceneLayer beads = layer("bead_slice", ChannelRole::Other, ramp(plane, 0.f), {1, 1, 1});
+    const SceneLayer other2d = layer("nucleus", ChannelRole::PredictedFluorescence, ramp(plane, 0.2f), {0, 0, 1});
+    const SceneLayer cells = layer("strain", ChannelRole::Other, ramp(volume, 0.f), {1, 0, 0});
+    // 2D images only: blended together, as before.
+    CHECK(compositeInputs({beads, other2d}).layers.size() == 2);
+    CHECK_FALSE(drawnAsPlane(beads, sceneHasVolumeData({beads, other2d})));
+    // Beside a volume: the single slice is drawn as a plane, not blended; the slice views keep it.
+    CHECK(sceneHasVolumeData({beads, cells}));
+    CHECK(drawnAsPlane(beads, true));
+    const CompositeInputs in = compositeInputs({beads, cells});
+    REQUIRE(in.layers.size() == 1);
+    CHECK(in.layers.front().volume == cells.volume);
+    CHECK(compositeInputs({beads, cells}, false).layers.size() == 2);
+    // A surface layer is not blended either.
+    SceneLayer mask = cells;
+    mask.style.surface = true;
+    CHECK(compositeInputs({mask}).layers.empty());
+    CHECK(compositeInputs({mask}, false).layers.size() == 1);
+}
