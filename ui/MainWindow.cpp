@@ -323,6 +323,26 @@ VolumePtr MainWindow::layerFrame(int layer) const
 
 void MainWindow::scheduleRefresh() { refreshTimer_->start(); }
 
+std::vector<render::SceneLayer> MainWindow::shownScene(const SceneRecipe& recipe, std::string* problem) const
+{
+    if (!dataset_)
+        return {};
+    std::vector<render::SceneLayer> scene = recipe.at(static_cast<std::size_t>(std::max(0, time_->frame())), problem);
+    if (VolumePtr selected = selectedCellsVolume()) {
+        // The cells selected in the profiling panel, drawn over the data in one bright colour.
+        render::SceneLayer s;
+        s.name = "selected cells";
+        s.role = ChannelRole::Other;
+        s.volume = std::move(selected);
+        s.style.color = {1.f, 0.85f, 0.f};
+        s.style.opacity = 0.5;  // the cells' own signal stays visible under the highlight
+        s.style.windowLow = 0;
+        s.style.windowHigh = 1;
+        scene.push_back(std::move(s));
+    }
+    return scene;
+}
+
 void MainWindow::refreshNow()
 {
     refreshTimer_->stop();
@@ -340,19 +360,7 @@ void MainWindow::refreshScene(BlendWhen when, bool retry)
     const SceneRecipe recipe = sceneRecipe();
     const auto t = static_cast<std::size_t>(std::max(0, time_->frame()));
     std::string problem;
-    std::vector<render::SceneLayer> scene = recipe.at(t, &problem);
-    if (VolumePtr selected = selectedCellsVolume()) {
-        // The cells selected in the profiling panel, drawn over the data in one bright colour.
-        render::SceneLayer s;
-        s.name = "selected cells";
-        s.role = ChannelRole::Other;
-        s.volume = std::move(selected);
-        s.style.color = {1.f, 0.85f, 0.f};
-        s.style.opacity = 0.5;  // the cells' own signal stays visible under the highlight
-        s.style.windowLow = 0;
-        s.style.windowHigh = 1;
-        scene.push_back(std::move(s));
-    }
+    std::vector<render::SceneLayer> scene = shownScene(recipe, &problem);
     // Small blends are made at once; large ones (7 x 16 M voxels take seconds on 2 cores) on the
     // prefetcher's thread, with a half-resolution preview meanwhile or the previous picture kept.
     std::size_t layerVoxels = 0;
@@ -564,7 +572,9 @@ bool MainWindow::exportFigure(const QString& path, int width, int height, QStrin
         o.camera = viewer_->scene()->camera();
         if (times_.size() > 1)
             o.timeText = tr("t = %1").arg(TimeControls::timeText(times_[static_cast<std::size_t>(time_->frame())])).toStdString();
-        render::renderFigure(viewer_->layers(), o, path.toStdString());
+        // The current layers, not the view's: a job's results may still be blending for the view.
+        std::string problem;
+        render::renderFigure(shownScene(sceneRecipe(), &problem), o, path.toStdString());
         statusBar()->showMessage(tr("Wrote %1 (%2 x %3)").arg(path).arg(width).arg(height));
         return true;
     } catch (const std::exception& e) {
@@ -628,7 +638,8 @@ bool MainWindow::startMovieExport(const QString& path, bool rotation, double fps
     for (double t : times_)
         setup.timeTexts.push_back(times_.size() > 1 ? tr("t = %1").arg(TimeControls::timeText(t)).toStdString() : "");
     if (rotation) {
-        setup.rotationLayers = viewer_->layers();  // immutable frames of the shown time point
+        std::string problem;  // unreadable layers are left out, as in the view
+        setup.rotationLayers = shownScene(sceneRecipe(), &problem);  // immutable frames of the shown time point
         const auto t = static_cast<std::size_t>(std::max(0, time_->frame()));
         setup.figure.timeText = t < setup.timeTexts.size() ? setup.timeTexts[t] : std::string();
     } else {

@@ -108,6 +108,8 @@ private:
     VolumePtr layerFrame(int layer) const;
     // The visible layers' channels and styles, resolvable at any time point on any thread.
     SceneRecipe sceneRecipe() const;
+    // The layers to show at the current time: the recipe's plus the selected-cells highlight.
+    std::vector<render::SceneLayer> shownScene(const SceneRecipe& recipe, std::string* problem) const;
     Session currentSession() const;
     void applySession(const Session& s);
 

@@ -110,6 +110,12 @@ private Q_SLOTS:
         QVERIFY(m->indexOf("nucleus") > 0);
         QVERIFY(m->indexOf("nucleus_data_std") > 0);
         QCOMPARE(m->layer(m->indexOf("nucleus_data_std")).role, ChannelRole::Uncertainty);
+        // A figure exported at once shows the predictions, even while the view's blend of them is
+        // still being made in the background (the crop had RI alone: grey, no colour).
+        const QString fig = QString::fromStdString(dir.file("figure.png"));
+        QVERIFY(w.exportFigure(fig, 320, 240));
+        const auto colours = rfx::test::countColours(QImage(fig));
+        QVERIFY(colours.red + colours.green + colours.blue + colours.yellow + colours.magenta > 50);
         w.refreshNow();
         QTest::qWait(150);
         w.view()->grabFramebuffer().save(rfx::test::screenshotPath("gui_predicted.png"));
