@@ -33,6 +33,26 @@ void checkOptions(const FigureOptions& options)
         throw InputError("movies show the 3D view; slices are not supported");
 }
 
+// The frame loop both movies share: cancel between frames, progress per frame, render the scene
+// `prepare(i)` set up and encode it; the movie is committed only after the last frame.
+template <class Prepare>
+void encodeFrames(std::size_t count, Prepare prepare, vtkRenderWindow* window, MovieWriter& writer,
+                  const ProgressFn& progress, const CancelToken& cancel)
+{
+    for (std::size_t i = 0; i < count; ++i) {
+        cancel.check();
+        if (progress)
+            progress(double(i) / double(count), "frame " + std::to_string(i + 1) + "/" + std::to_string(count));
+        prepare(i);
+        window->Render();
+        writer.addFrame(window);
+    }
+    cancel.check();
+    writer.finish();
+    if (progress)
+        progress(1.0, "done");
+}
+
 } // namespace
 
 void renderTimeLapseMovie(std::size_t frameCount, const MovieFrameSource& frameAt, const FigureOptions& options,
@@ -46,22 +66,16 @@ void renderTimeLapseMovie(std::size_t frameCount, const MovieFrameSource& frameA
     window->SetDesiredUpdateRate(0.0001);  // full-quality rays, as in a still figure
     VolumeScene scene(window);
     FigureOptions frameOptions = options;
-    for (std::size_t i = 0; i < frameCount; ++i) {
-        cancel.check();
-        if (progress)
-            progress(double(i) / double(frameCount), "frame " + std::to_string(i + 1) + "/" + std::to_string(frameCount));
-        MovieFrame frame = frameAt(i);
-        frameOptions.timeText = options.annotations ? frame.timeText : std::string();
-        setUpFigureScene(scene, figureLayers(frame.layers, false), frameOptions);
-        if (i == 0 && !frameOptions.camera)
-            frameOptions.camera = scene.camera();  // later frames keep the first frame's view
-        window->Render();
-        writer.addFrame(window);
-    }
-    cancel.check();
-    writer.finish();
-    if (progress)
-        progress(1.0, "done");
+    encodeFrames(
+        frameCount,
+        [&](std::size_t i) {
+            MovieFrame frame = frameAt(i);
+            frameOptions.timeText = options.annotations ? frame.timeText : std::string();
+            setUpFigureScene(scene, figureLayers(frame.layers, false), frameOptions);
+            if (i == 0 && !frameOptions.camera)
+                frameOptions.camera = scene.camera();  // later frames keep the first frame's view
+        },
+        window, writer, progress, cancel);
 }
 
 void renderRotationMovie(const std::vector<SceneLayer>& layers, const FigureOptions& options, int steps,
@@ -88,22 +102,16 @@ void renderRotationMovie(const std::vector<SceneLayer>& layers, const FigureOpti
     // A full turn ends one step short of 360° so that the movie loops without a repeated frame.
     const bool fullTurn = std::abs(std::fmod(std::abs(degrees), 360.0)) < 1e-9;
     const double step = (degrees * M_PI / 180.0) / (fullTurn ? steps : steps - 1);
-    for (int i = 0; i < steps; ++i) {
-        cancel.check();
-        if (progress)
-            progress(double(i) / steps, "frame " + std::to_string(i + 1) + "/" + std::to_string(steps));
-        CameraState cam = start;
-        const auto r = rotate(offset, up, step * i);
-        for (int a = 0; a < 3; ++a)
-            cam.position[a] = start.focalPoint[a] + r[a];
-        scene.setCamera(cam);
-        window->Render();
-        writer.addFrame(window);
-    }
-    cancel.check();
-    writer.finish();
-    if (progress)
-        progress(1.0, "done");
+    encodeFrames(
+        static_cast<std::size_t>(steps),
+        [&](std::size_t i) {
+            CameraState cam = start;
+            const auto r = rotate(offset, up, step * static_cast<double>(i));
+            for (int a = 0; a < 3; ++a)
+                cam.position[a] = start.focalPoint[a] + r[a];
+            scene.setCamera(cam);
+        },
+        window, writer, progress, cancel);
 }
 
 } // namespace rfx::render

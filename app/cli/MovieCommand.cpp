@@ -31,7 +31,7 @@ CommandSpec movieSpec()
         "point in --frames (default: all), with the camera of the first frame kept throughout. With\n"
         "--rotate, one time point (--frames T, default 0) is shown turning by --degrees about the\n"
         "screen's vertical axis in --steps frames. OUT.mp4 is H.264 written by the ffmpeg program (must be\n"
-        "on PATH); OUT.ogv is Ogg Theora written by VTK itself, with no other program. Width and height\n"
+        "on PATH); OUT.ogv is Ogg Theora written through libtheora, with no other program. Width and height\n"
         "must be even. The movie appears only when complete: Ctrl-C or an error leaves nothing.";
     s.options = {{"output", true, "output movie, *.mp4 or *.ogv", "OUT"},
                  {"channels", true, "comma-separated channel names (default: as `render`)", "a,b"},
