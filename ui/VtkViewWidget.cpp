@@ -3,8 +3,11 @@
 #include <QLineF>
 #include <QMouseEvent>
 #include <QOpenGLContext>
-#include <QOpenGLFunctions>
+#include <QOpenGLExtraFunctions>
+#include <QVBoxLayout>
 #include <QWheelEvent>
+
+#include <vector>
 
 #include <vtkCallbackCommand.h>
 #include <vtkCommand.h>
@@ -15,10 +18,18 @@
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkRendererCollection.h>
 
+#include "ui/VtkGLWindow.h"
+
 namespace rfx::ui {
 
-VtkViewWidget::VtkViewWidget(QWidget* parent) : QOpenGLWidget(parent)
+VtkViewWidget::VtkViewWidget(QWidget* parent) : QWidget(parent), glWindow_(new VtkGLWindow(this))
 {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    QWidget* container = QWidget::createWindowContainer(glWindow_, this);
+    // Clicks focus the view (keys such as R reach it); events arrive through the GL window.
+    container->setFocusPolicy(Qt::StrongFocus);
+    layout->addWidget(container);
     window_ = vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();
     window_->SetMultiSamples(0);
     interactor_ = vtkSmartPointer<vtkGenericRenderWindowInteractor>::New();
@@ -51,10 +62,13 @@ VtkViewWidget::VtkViewWidget(QWidget* parent) : QOpenGLWidget(parent)
 
 VtkViewWidget::~VtkViewWidget()
 {
-    makeCurrent();
-    window_->Finalize();
+    // Release VTK's GL resources in their context while the GL window still exists.
     window_->RemoveAllObservers();
-    doneCurrent();
+    if (glWindow_->isValid()) {
+        glWindow_->makeCurrent();
+        window_->Finalize();
+        glWindow_->doneCurrent();
+    }
 }
 
 void VtkViewWidget::onWindowEvent(vtkObject*, unsigned long event, void* data)
@@ -63,15 +77,15 @@ void VtkViewWidget::onWindowEvent(vtkObject*, unsigned long event, void* data)
     case vtkCommand::WindowMakeCurrentEvent:
         // Re-making the context current would re-bind Qt's framebuffer while VTK builds its own
         // FBOs (garbage frames): only make current when it is not already.
-        if (QOpenGLContext::currentContext() != context())
-            makeCurrent();
+        if (QOpenGLContext::currentContext() != glWindow_->context())
+            glWindow_->makeCurrent();
         break;
     case vtkCommand::WindowIsCurrentEvent:
-        *static_cast<bool*>(data) = QOpenGLContext::currentContext() == context();
+        *static_cast<bool*>(data) = QOpenGLContext::currentContext() == glWindow_->context();
         break;
     case vtkCommand::WindowFrameEvent:
         if (!inPaint_)
-            update();
+            glWindow_->update();
         break;
     case vtkCommand::RenderEvent:
         requestRender();
@@ -85,10 +99,12 @@ vtkGenericOpenGLRenderWindow* VtkViewWidget::renderWindow() const { return windo
 
 vtkRenderWindowInteractor* VtkViewWidget::interactor() const { return interactor_; }
 
+QWindow* VtkViewWidget::glWindow() const { return glWindow_; }
+
 void VtkViewWidget::requestRender()
 {
     renderPending_ = true;
-    update();
+    glWindow_->update();
 }
 
 void VtkViewWidget::requestQuickRender()
@@ -98,7 +114,7 @@ void VtkViewWidget::requestQuickRender()
     stillTimer_->start();
 }
 
-void VtkViewWidget::initializeGL()
+void VtkViewWidget::initializeSurface()
 {
     window_->SetOwnContext(0);
     window_->SetReadyForRendering(true);
@@ -107,9 +123,9 @@ void VtkViewWidget::initializeGL()
     renderPending_ = true;
 }
 
-void VtkViewWidget::resizeGL(int w, int h)
+void VtkViewWidget::resizeSurface(int w, int h)
 {
-    const qreal dpr = devicePixelRatioF();
+    const qreal dpr = glWindow_->devicePixelRatio();
     const int pw = static_cast<int>(w * dpr), ph = static_cast<int>(h * dpr);
     window_->SetSize(pw, ph);
     interactor_->UpdateSize(pw, ph);
@@ -117,21 +133,51 @@ void VtkViewWidget::resizeGL(int w, int h)
     Q_EMIT resized();
 }
 
-void VtkViewWidget::paintGL()
+void VtkViewWidget::renderAndClearAlpha()
 {
-    if (inPaint_)
-        return;
-    inPaint_ = true;
-    // Always render: Qt's framebuffer content is not preserved between paints.
     window_->Render();
     renderPending_ = false;
-    // Clear alpha so the compositor does not blend the 3D view with what lies beneath.
-    QOpenGLFunctions* f = context()->functions();
+    // Opaque alpha: the window system must not blend the view with what lies beneath.
+    QOpenGLFunctions* f = glWindow_->context()->functions();
     f->glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
     f->glClearColor(0, 0, 0, 1);
     f->glClear(GL_COLOR_BUFFER_BIT);
     f->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+}
+
+void VtkViewWidget::paintSurface()
+{
+    if (inPaint_)
+        return;
+    inPaint_ = true;
+    // Always render: the back buffer's content is undefined after a swap.
+    renderAndClearAlpha();
     inPaint_ = false;
+}
+
+QImage VtkViewWidget::grabFramebuffer()
+{
+    if (!glWindow_->isValid() || inPaint_)
+        return {};
+    inPaint_ = true;
+    glWindow_->makeCurrent();
+    renderAndClearAlpha();
+    // Read the back buffer VTK just blitted into; it is never swapped, the screen keeps its frame.
+    const int w = window_->GetSize()[0], h = window_->GetSize()[1];
+    QImage img(w, h, QImage::Format_RGBA8888);
+    QOpenGLExtraFunctions* f = glWindow_->context()->extraFunctions();
+    f->glBindFramebuffer(GL_READ_FRAMEBUFFER, glWindow_->defaultFramebufferObject());
+    f->glReadBuffer(GL_BACK);
+    f->glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    std::vector<uchar> rows(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
+    f->glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rows.data());
+    for (int y = 0; y < h; ++y)  // GL rows run bottom-up
+        std::copy_n(rows.data() + static_cast<std::size_t>(h - 1 - y) * static_cast<std::size_t>(w) * 4,
+                    static_cast<std::size_t>(w) * 4, img.scanLine(y));
+    glWindow_->doneCurrent();
+    inPaint_ = false;
+    img.setDevicePixelRatio(glWindow_->devicePixelRatio());
+    return img.convertToFormat(QImage::Format_RGB32);
 }
 
 void VtkViewWidget::useSliceInteraction()
@@ -223,7 +269,7 @@ void VtkViewWidget::keyPressEvent(QKeyEvent* e)
         requestRender();
         return;
     }
-    QOpenGLWidget::keyPressEvent(e);
+    QWidget::keyPressEvent(e);
 }
 
 } // namespace rfx::ui

@@ -1,9 +1,13 @@
 #pragma once
-// Hosts a vtkGenericOpenGLRenderWindow inside a QOpenGLWidget (Debian's VTK Qt module is Qt 5,
-// so we cannot use QVTKOpenGLNativeWidget). VTK renders into its own framebuffer and blits into
-// Qt's framebuffer during paintGL; mouse and keyboard events are forwarded to a VTK interactor.
-#include <QOpenGLWidget>
+// Hosts a vtkGenericOpenGLRenderWindow in a Qt 6 widget (Debian's VTK Qt module is Qt 5, so we
+// cannot use QVTKOpenGLNativeWidget). The GL surface is a native child window (VtkGLWindow in a
+// window container): VTK renders into its own framebuffer and blits into the window's back
+// buffer. Mouse and keyboard events are interpreted here and forwarded to a VTK interactor.
+#include <QImage>
 #include <QTimer>
+#include <QWidget>
+
+class QWindow;
 #include <vtkSmartPointer.h>
 
 class vtkGenericOpenGLRenderWindow;
@@ -13,7 +17,9 @@ class vtkObject;
 
 namespace rfx::ui {
 
-class VtkViewWidget : public QOpenGLWidget {
+class VtkGLWindow;
+
+class VtkViewWidget : public QWidget {
     Q_OBJECT
 public:
     explicit VtkViewWidget(QWidget* parent = nullptr);
@@ -30,6 +36,11 @@ public:
     // Slice views: image-style interaction (wheel zoom, middle-drag pan, right-drag zoom) and
     // left press/drag reported as pointPicked instead of rotating.
     void useSliceInteraction();
+    // Renders the scene now and reads it back (what the view shows); empty before the view was
+    // first exposed.
+    QImage grabFramebuffer();
+    // The native surface that receives the input events (for tests that type or click into it).
+    QWindow* glWindow() const;
 
 Q_SIGNALS:
     // Left click or drag in a slice view, in VTK display pixels (origin bottom-left).
@@ -42,9 +53,6 @@ Q_SIGNALS:
     void resized();
 
 protected:
-    void initializeGL() override;
-    void resizeGL(int w, int h) override;
-    void paintGL() override;
     void mousePressEvent(QMouseEvent* e) override;
     void mouseReleaseEvent(QMouseEvent* e) override;
     void mouseMoveEvent(QMouseEvent* e) override;
@@ -52,10 +60,17 @@ protected:
     void keyPressEvent(QKeyEvent* e) override;
 
 private:
+    friend class VtkGLWindow;
+    // Called by the GL window with its context current.
+    void initializeSurface();
+    void resizeSurface(int w, int h);
+    void paintSurface();
+    void renderAndClearAlpha();
     void onWindowEvent(vtkObject* caller, unsigned long event, void* data);
     void forwardMouse(QMouseEvent* e, unsigned long vtkEvent);
     QPoint vtkPosition(const QPointF& p) const;
 
+    VtkGLWindow* glWindow_;
     vtkSmartPointer<vtkGenericOpenGLRenderWindow> window_;
     vtkSmartPointer<vtkGenericRenderWindowInteractor> interactor_;
     bool inPaint_ = false;

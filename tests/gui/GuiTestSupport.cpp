@@ -2,9 +2,12 @@
 
 #include <QApplication>
 #include <QColor>
+#include <QPixmap>
 #include <QPushButton>
+#include <QScreen>
 #include <QSurfaceFormat>
 #include <QTimer>
+#include <QWidget>
 #include <cstdlib>
 
 namespace rfx::test {
@@ -33,6 +36,12 @@ ColourCounts countColours(const QImage& img)
 }
 
 QString screenshotPath(const QString& name) { return QString(REFRACTOME_SCREENSHOT_DIR) + "/" + name; }
+
+QImage screenImage(const QWidget& window)
+{
+    QApplication::processEvents();
+    return window.screen()->grabWindow(window.winId()).toImage();
+}
 
 void setTestSurfaceFormat()
 {

@@ -4,6 +4,8 @@
 #include <QMessageBox>
 #include <QString>
 
+class QWidget;
+
 namespace rfx::test {
 
 struct ColourCounts {
@@ -13,6 +15,9 @@ struct ColourCounts {
 
 ColourCounts countColours(const QImage& img);
 QString screenshotPath(const QString& name);
+// What the screen shows of a top-level window, native child windows (the GL views) included;
+// QWidget::grab() would leave those out.
+QImage screenImage(const QWidget& window);
 void setTestSurfaceFormat();
 // Answers the message box that the next blocking call opens (checked 200 ms later) with `button`
 // and sets *asked; *asked stays false when no box was open then.

@@ -86,7 +86,11 @@ private Q_SLOTS:
         QCOMPARE(slider->maximum(), 5);
 
         const QImage img = shot3D(w, "gui_composite.png");
-        w.grab().save(screenshotPath("gui_window.png"));
+        // The views are native windows: the screen itself must show the blend inside the main window.
+        const QImage screen = rfx::test::screenImage(w);
+        screen.save(screenshotPath("gui_window.png"));
+        const QRect viewRect(w.view()->mapTo(&w, QPoint(0, 0)), w.view()->size());
+        QVERIFY2(countColours(screen.copy(viewRect)).magenta > 50, "the window on screen does not show the 3D view");
         const auto c = countColours(img);
         QVERIFY2(c.foreground > 0.05, qPrintable(QString("3D view looks empty: %1").arg(c.foreground)));
         QVERIFY2(c.magenta > 50, "membrane (magenta) missing");
@@ -231,6 +235,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(w.currentFrame() != 4, 5000);
         tc->setPlaying(false);
         QVERIFY(!tc->playing());
+        // Keys typed into the 3D view's native GL window reach the window's shortcuts (Right: next
+        // frame) and the view's own keys, as with any widget.
+        const int before = w.currentFrame();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::mouseClick(w.view()->glWindow(), Qt::LeftButton, {}, QPoint(5, 5));
+        QTest::keyClick(w.view()->glWindow(), before < 5 ? Qt::Key_Right : Qt::Key_Left);
+        QTRY_COMPARE(w.currentFrame(), before < 5 ? before + 1 : before - 1);
         shot3D(w, "gui_timelapse.png");
     }
 
@@ -291,7 +303,7 @@ private Q_SLOTS:
         QTest::mouseClick(tf, Qt::LeftButton, {}, QPoint(tf->width() / 10 + 3, tf->height() / 2));
         QCOMPARE(m->layer(ri).style.opacityCurve.size(), count + 1);
         w.findChild<QWidget*>("tfEditor")->grab().save(screenshotPath("gui_tf_editor.png"));
-        w.grab().save(screenshotPath("gui_window_tf.png"));
+        rfx::test::screenImage(w).save(screenshotPath("gui_window_tf.png"));
     }
 
     void resultsFileReopensWithUncertaintyLayersThatFade()

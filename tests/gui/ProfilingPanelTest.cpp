@@ -484,7 +484,7 @@ private Q_SLOTS:
         QTest::qWait(100);
         panel->grab().save(screenshotPath("profiling_timecourse.png"));
         panel->showPlot(0);
-        w.grab().save(screenshotPath("profiling_window.png"));
+        rfx::test::screenImage(w).save(screenshotPath("profiling_window.png"));
 
         // The session keeps the panel's table and choices.
         panel->setFeature("nucleus_volume");
