@@ -33,12 +33,20 @@ bool sceneHasVolumeData(const std::vector<SceneLayer>& layers);
 // (a bead image under force arrows). A scene of 2D images only is blended as usual.
 bool drawnAsPlane(const SceneLayer& layer, bool sceneHasVolume);
 
+// Large scenes are drawn during interaction (rotation, frame steps) from a blend of every
+// second voxel in x and y: a quarter of the texture to upload and sample, and at the interactive
+// ray spacing (2.5 voxels) the picture hardly differs. Smaller scenes use the full blend throughout.
+constexpr int kInteractiveStride = 2;
+bool wantsInteractiveBlend(const std::vector<SceneLayer>& layers);
+
 class BlendCache {
 public:
     explicit BlendCache(std::size_t capacity = 3);
 
     // The blend of `layers` at `stride` (see ChannelCompositor): from the cache, or computed now
-    // and kept. Any thread; the blending runs outside the lock. Null when nothing is blended.
+    // and kept (at stride > 1 subsampled from a cached full-resolution blend when there is one,
+    // which gives the same voxels). Any thread; the blending runs outside the lock. Null when
+    // nothing is blended.
     vtkSmartPointer<vtkImageData> blend(const std::vector<SceneLayer>& layers, int stride);
     // Only from the cache (null when absent): never blends.
     vtkSmartPointer<vtkImageData> find(const std::vector<SceneLayer>& layers, int stride) const;

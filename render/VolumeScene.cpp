@@ -20,6 +20,7 @@
 #include <vtkOutlineSource.h>
 #include <vtkPlanes.h>
 #include <vtkPiecewiseFunction.h>
+#include <vtkPointData.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
 #include <vtkPolyDataMapper.h>
@@ -67,30 +68,35 @@ std::array<double, 6> gridBounds(const Grid& g)
 
 } // namespace
 
-VolumeScene::VolumeScene(vtkRenderWindow* window) : window_(window), blendCache_(std::make_shared<BlendCache>(1))
+VolumeScene::VolumeScene(vtkRenderWindow* window) : window_(window), blendCache_(std::make_shared<BlendCache>(2))
 {
     renderer_ = vtkSmartPointer<vtkRenderer>::New();
     renderer_->SetBackground(0.06, 0.06, 0.08);
     renderer_->SetBackgroundAlpha(1.0);  // Qt would blend a transparent background otherwise
     window_->AddRenderer(renderer_);
 
-    volume_ = vtkSmartPointer<vtkVolume>::New();
     auto property = vtkSmartPointer<vtkVolumeProperty>::New();
     property->SetInterpolationTypeToLinear();
     property->ShadeOff();
     // Colour comes straight from the blended RGBA; opacity from its alpha.
     property->IndependentComponentsOff();
-    volume_->SetProperty(property);
-    mapper_ = vtkSmartPointer<vtkGPUVolumeRayCastMapper>::New();
-    // Level of detail set before each render (applyLevelOfDetail) rather than adapted from the
-    // previous frame's time: the first frame of an interaction is then as quick as the others.
-    mapper_->SetAutoAdjustSampleDistances(0);
-    mapper_->SetLockSampleDistanceToInputSpacing(0);
-    shownImage_ = vtkSmartPointer<vtkImageData>::New();
-    mapper_->SetInputData(shownImage_);
-    volume_->SetMapper(mapper_);
-    volume_->VisibilityOff();
-    renderer_->AddVolume(volume_);
+    auto makeVolume = [&](vtkSmartPointer<vtkVolume>& volume, vtkSmartPointer<vtkGPUVolumeRayCastMapper>& mapper,
+                          vtkSmartPointer<vtkImageData>& image) {
+        volume = vtkSmartPointer<vtkVolume>::New();
+        volume->SetProperty(property);
+        mapper = vtkSmartPointer<vtkGPUVolumeRayCastMapper>::New();
+        // Level of detail set before each render (applyLevelOfDetail) rather than adapted from the
+        // previous frame's time: the first frame of an interaction is then as quick as the others.
+        mapper->SetAutoAdjustSampleDistances(0);
+        mapper->SetLockSampleDistanceToInputSpacing(0);
+        image = vtkSmartPointer<vtkImageData>::New();
+        mapper->SetInputData(image);
+        volume->SetMapper(mapper);
+        volume->VisibilityOff();
+        renderer_->AddVolume(volume);
+    };
+    makeVolume(volume_, mapper_, shownImage_);
+    makeVolume(quickVolume_, quickMapper_, quickImage_);
     applyBlendMode();
 
     outline_ = vtkSmartPointer<vtkActor>::New();
@@ -167,7 +173,9 @@ void VolumeScene::rebuild()
     const SceneLayer* geometry = ref ? ref : (vectorLayers_.empty() ? nullptr : &vectorLayers_.front());
     hasData_ = geometry != nullptr;
     if (!ref) {
+        volumeShown_ = false;
         volume_->VisibilityOff();
+        quickVolume_->VisibilityOff();
         for (auto& s : surfaces_)
             renderer_->RemoveActor(s);
         surfaces_.clear();
@@ -223,11 +231,33 @@ void VolumeScene::buildComposite()
     }
     if (!image) {  // only surfaces and planes
         shownStride_ = 0;
+        volumeShown_ = quickReady_ = false;
         volume_->VisibilityOff();
+        quickVolume_->VisibilityOff();
         return;
     }
-    shownImage_->ShallowCopy(image);
-    volume_->VisibilityOn();
+    showImage(shownImage_, image);
+    // The interactive blend of a large scene: from the cache (the prefetcher makes it beside the
+    // full one) or subsampled from the full blend now (one pass over the RGBA).
+    quickReady_ = false;
+    if (shownStride_ == 1 && wantsInteractiveBlend(shownLayers_))
+        if (auto quick = blendCache_->blend(shownLayers_, kInteractiveStride)) {
+            showImage(quickImage_, quick);
+            quickReady_ = true;
+        }
+    volumeShown_ = true;
+    volume_->SetVisibility(!quickReady_ || !interactiveDetail_);
+    quickVolume_->SetVisibility(quickReady_ && interactiveDetail_);
+}
+
+void VolumeScene::showImage(vtkImageData* shown, vtkImageData* blend)
+{
+    // The same blend again (a rebuild for an arrow, a plane or a legend change) keeps the texture:
+    // copying it anew would mark the input modified and upload tens of MB into the GL again.
+    if (shown->GetPointData()->GetScalars() == blend->GetPointData()->GetScalars() &&
+        shown->GetMTime() >= blend->GetMTime())
+        return;
+    shown->ShallowCopy(blend);
 }
 
 void VolumeScene::applyLevelOfDetail()
@@ -240,19 +270,27 @@ void VolumeScene::applyLevelOfDetail()
         // The finest axis of the full-resolution grid (a preview blend has a coarser x and y).
         voxel = std::min({spacing[0] / shownStride_, spacing[1] / shownStride_, spacing[2]});
     }
-    mapper_->SetSampleDistance(static_cast<float>(interactiveDetail_ ? 2.5 * voxel : voxel));
-    mapper_->SetImageSampleDistance(interactiveDetail_ ? 2.5f : 1.0f);
+    for (vtkGPUVolumeRayCastMapper* m : {mapper_.Get(), quickMapper_.Get()}) {
+        m->SetSampleDistance(static_cast<float>(interactiveDetail_ ? 2.5 * voxel : voxel));
+        m->SetImageSampleDistance(interactiveDetail_ ? 2.5f : 1.0f);
+    }
+    // Props are gathered after this event: the visibility chosen here is what this render draws.
+    const bool quick = volumeShown_ && quickReady_ && interactiveDetail_;
+    volume_->SetVisibility(volumeShown_ && !quick);
+    quickVolume_->SetVisibility(quick);
+    drawnStride_ = !volumeShown_ ? 0 : quick ? kInteractiveStride : shownStride_;
 }
 
 void VolumeScene::setBlendCache(std::shared_ptr<BlendCache> cache)
 {
-    blendCache_ = cache ? std::move(cache) : std::make_shared<BlendCache>(1);
+    blendCache_ = cache ? std::move(cache) : std::make_shared<BlendCache>(2);
 }
 
 void VolumeScene::applyBlendMode()
 {
     const bool mip = mode_ == RenderMode::MaximumIntensity;
-    mapper_->SetBlendMode(mip ? vtkVolumeMapper::MAXIMUM_INTENSITY_BLEND : vtkVolumeMapper::COMPOSITE_BLEND);
+    for (vtkGPUVolumeRayCastMapper* m : {mapper_.Get(), quickMapper_.Get()})
+        m->SetBlendMode(mip ? vtkVolumeMapper::MAXIMUM_INTENSITY_BLEND : vtkVolumeMapper::COMPOSITE_BLEND);
     auto opacity = vtkSmartPointer<vtkPiecewiseFunction>::New();
     opacity->AddPoint(0, 0);
     opacity->AddPoint(255, mip ? 1.0 : 0.9);
@@ -353,7 +391,9 @@ void VolumeScene::buildOverlays()
 
 void VolumeScene::buildIsoSurfaces()
 {
+    volumeShown_ = quickReady_ = false;
     volume_->VisibilityOff();
+    quickVolume_->VisibilityOff();
     for (auto& s : surfaces_)
         renderer_->RemoveActor(s);
     surfaces_.clear();
@@ -511,7 +551,7 @@ void VolumeScene::setClippingPlanes(vtkPlanes* planes)
 
 void VolumeScene::applyClipping()
 {
-    std::vector<vtkAbstractMapper3D*> mappers{mapper_};
+    std::vector<vtkAbstractMapper3D*> mappers{mapper_, quickMapper_};
     for (auto& s : surfaces_)
         mappers.push_back(s->GetMapper());
     for (auto& o : overlays_) {

@@ -62,7 +62,7 @@ public:
     void setBlendStride(int stride) { blendStride_ = stride < 1 ? 1 : stride; }
     int blendStride() const { return blendStride_; }
     // Where finished blends are kept (and found, when a worker blended ahead); the scene has a
-    // private one-entry cache until a shared one is set.
+    // private cache (the full and the interactive blend of the shown layers) until a shared one is set.
     void setBlendCache(std::shared_ptr<BlendCache> cache);
     const std::shared_ptr<BlendCache>& blendCache() const { return blendCache_; }
     // Stride of the blend shown (1: full resolution; 0 before any).
@@ -82,8 +82,12 @@ public:
     void render();
     // Level of detail follows the render window's desired update rate, as VTK's interactors set
     // it: at 1 frame/s or more (dragging, playing) one ray per 2.5 x 2.5 pixels,
-    // sampled every 2.5 voxels; below it (a still frame) every pixel, every voxel.
+    // sampled every 2.5 voxels, through the interactive blend of a large scene
+    // (kInteractiveStride); below it (a still frame) every pixel, every voxel, the full blend.
     bool interactiveDetail() const { return interactiveDetail_; }
+    // Stride of the blend drawn by the last render (differs from shownStride while interacting
+    // with a large scene).
+    int drawnStride() const { return drawnStride_; }
     vtkRenderer* renderer() const;
     // The line of sight through display pixel (x, y) (origin bottom-left) from the near to the far
     // clipping plane, in µm; false before the first layer. For picking what lies under the mouse.
@@ -104,6 +108,7 @@ private:
     void applyBlendMode();
     void buildGlyphs();
     void applyLevelOfDetail();
+    static void showImage(vtkImageData* shown, vtkImageData* blend);
     void buildOverlays();
     vtkSmartPointer<vtkActor> makeSurface(const SceneLayer& layer) const;
     vtkSmartPointer<vtkImageActor> makePlane(const SceneLayer& layer) const;
@@ -116,6 +121,14 @@ private:
     // Setting a new input object modifies the mapper, which rebuilds (recompiles) its shader, and
     // llvmpipe's shader compiler takes hundreds of ms; a modified input only re-uploads the texture.
     vtkSmartPointer<vtkImageData> shownImage_;
+    // The same for the interactive blend: its own volume and mapper, so that each keeps its
+    // texture and switching between interaction and still frames uploads nothing.
+    vtkSmartPointer<vtkVolume> quickVolume_;
+    vtkSmartPointer<vtkGPUVolumeRayCastMapper> quickMapper_;
+    vtkSmartPointer<vtkImageData> quickImage_;
+    bool volumeShown_ = false;  // the blend is drawn (composite or MIP with data)
+    bool quickReady_ = false;   // quickImage_ holds the interactive blend of the shown layers
+    int drawnStride_ = 0;
     vtkSmartPointer<vtkActor> outline_;
     vtkSmartPointer<vtkActor> crosshair_;
     std::vector<vtkSmartPointer<vtkActor>> surfaces_;

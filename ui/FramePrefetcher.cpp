@@ -45,6 +45,8 @@ void FramePrefetcher::request(const SceneRecipe& recipe, std::size_t frame, std:
         // only means that nothing was prepared; the view blends or reports it when it gets there.
         try {
             if (cache && !shown.empty() && cache->blend(shown, 1)) {  // null: nothing to blend, no signal
+                if (render::wantsInteractiveBlend(shown))
+                    cache->blend(shown, render::kInteractiveStride);  // subsampled from the full one
                 if (superseded())
                     return;
                 QMetaObject::invokeMethod(
@@ -59,8 +61,12 @@ void FramePrefetcher::request(const SceneRecipe& recipe, std::size_t frame, std:
                     if (f)
                         recipe.dataset->prefetch(c, *f);
                 }
-            if (cache && blendAhead && !frames.empty() && !superseded())
-                cache->blend(recipe.at(frames.front()), 1);  // the next frame, as playback goes
+            if (cache && blendAhead && !frames.empty() && !superseded()) {
+                const std::vector<render::SceneLayer> next = recipe.at(frames.front());  // as playback goes
+                cache->blend(next, 1);
+                if (render::wantsInteractiveBlend(next))
+                    cache->blend(next, render::kInteractiveStride);
+            }
         } catch (const std::exception&) {
         }
         counter->fetch_add(1);

@@ -25,8 +25,9 @@ ViewerWidget::ViewerWidget(QWidget* parent) : QWidget(parent)
     view3d_->setObjectName("view3D");
     view3d_->setToolTip(tr("3D view: drag to rotate, wheel to zoom, middle-drag to pan, R to reset"));
     scene_ = std::make_unique<render::VolumeScene>(view3d_->renderWindow());
-    // The shown frame, the next one (blended ahead by the prefetcher) and one more.
-    scene_->setBlendCache(std::make_shared<render::BlendCache>(3));
+    // The shown frame, the next one (blended ahead by the prefetcher) and one more, each at full
+    // resolution and at the interactive level of detail.
+    scene_->setBlendCache(std::make_shared<render::BlendCache>(6));
     connect(view3d_, &VtkViewWidget::clicked, this, [this](int x, int y) {
         std::array<double, 3> from{}, to{};
         if (scene_->viewRay(x, y, from, to))

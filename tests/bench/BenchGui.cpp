@@ -140,15 +140,17 @@ int main(int argc, char** argv)
         return 1;
     settle(300);
     QElapsedTimer tick;
-    qint64 worstGap = 0;
+    qint64 worstGap = 0, worstAfter = 0;  // while the job runs; from its end through the commit
+    bool jobDone = false;
     int ticks = 0;
     QTimer ticker;
     ticker.setInterval(10);
     QObject::connect(&ticker, &QTimer::timeout, [&] {
         ++ticks;
-        if (tick.isValid())
-            worstGap = std::max(worstGap, tick.restart());
-        else
+        if (tick.isValid()) {
+            const qint64 gap = tick.restart();
+            (jobDone ? worstAfter : worstGap) = std::max(jobDone ? worstAfter : worstGap, gap);
+        } else
             tick.start();
     });
     ticker.start();
@@ -160,9 +162,13 @@ int main(int argc, char** argv)
         return 1;
     while (w.job()->running())
         QApplication::processEvents(QEventLoop::AllEvents, 5);
-    settle(500);  // the commit and the scene rebuild after it
+    const double jobSeconds = jobTime.elapsed() / 1000.0;
+    jobDone = true;
+    settle(1000);  // the commit, the scene rebuild and the renders after it
     ticker.stop();
     std::printf("| GUI thread during a prediction job (%.1f s): largest gap between 10 ms ticks | %lld ms (%d ticks) |\n",
-                jobTime.elapsed() / 1000.0, static_cast<long long>(worstGap), ticks);
+                jobSeconds, static_cast<long long>(worstGap), ticks);
+    std::printf("| ... from the job's end through the commit and its renders (1 s) | %lld ms |\n",
+                static_cast<long long>(worstAfter));
     return 0;
 }

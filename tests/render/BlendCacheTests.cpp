@@ -123,6 +123,41 @@ TEST_CASE("blend cache reuses a blend only for the same frames, styles and strid
     }
 }
 
+TEST_CASE("a coarse blend subsampled from a cached full one equals the compositor's coarse blend", "[render][blendcache]")
+{
+    // The fluorescence layer lies on another grid (coarser, shifted), so nearest-voxel mapping is
+    // exercised; odd sizes leave partial last rows and columns.
+    Grid g;
+    g.shape = {5, 23, 17};
+    g.spacing_um = {0.5, 0.2, 0.2};
+    Grid f;
+    f.shape = {3, 9, 7};
+    f.spacing_um = {0.9, 0.47, 0.53};
+    f.origin_um = {0.1, 0.3, -0.2};
+    std::vector<SceneLayer> scene = {layer("ri", ChannelRole::RefractiveIndex, ramp(g, 0.f), {1, 1, 1}),
+                                     layer("nucleus", ChannelRole::PredictedFluorescence, ramp(f, 0.2f), {0, 0, 1})};
+    scene[1].style.opacity = 0.7;
+    for (int stride : {2, 3}) {
+        BlendCache cache(4);
+        REQUIRE(cache.blend(scene, 1));
+        const std::size_t misses = cache.misses();
+        auto derived = cache.blend(scene, stride);
+        CHECK(cache.misses() == misses + 1);  // a new entry, made from the full blend
+        auto direct = ChannelCompositor(compositeInputs(scene).layers, g, stride).volume();
+        int a[3], b[3];
+        derived->GetDimensions(a);
+        direct->GetDimensions(b);
+        CHECK((a[0] == b[0] && a[1] == b[1] && a[2] == b[2]));
+        double sa[3], sb[3];
+        derived->GetSpacing(sa);
+        direct->GetSpacing(sb);
+        for (int k = 0; k < 3; ++k)
+            CHECK(sa[k] == Approx(sb[k]));
+        CHECK(sameBytes(derived, direct));
+        CHECK(cache.find(scene, stride).Get() == derived.Get());
+    }
+}
+
 TEST_CASE("a scene without scalar layers has nothing to blend", "[render][blendcache]")
 {
     BlendCache cache;
