@@ -4,8 +4,9 @@
 // window through OpenGL on every repaint of any widget (about 100 ms per status-bar update on
 // software OpenGL). This class only draws and hands its input events to its owner widget.
 #include <QOpenGLWindow>
+#include <QPoint>
 
-class QWidget;
+class QTimer;
 
 namespace rfx::ui {
 
@@ -21,11 +22,15 @@ protected:
     void resizeGL(int w, int h) override;
     void paintGL() override;
     // Mouse, wheel and key events go to the owner widget, which interprets them (the same
-    // handlers serve events sent to the widget directly, as Qt Test does).
+    // handlers serve events sent to the widget directly, as Qt Test does). Moves without a button
+    // only show the owner's tooltip after a pause: Qt makes no tooltip events for a native child
+    // window, and hovering must not render.
     bool event(QEvent* e) override;
 
 private:
     VtkViewWidget* owner_;
+    QTimer* tooltipTimer_;
+    QPoint hoverAt_;  // global position of the last hover move
 };
 
 } // namespace rfx::ui

@@ -10,7 +10,12 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QComboBox>
+#include <QToolTip>
 #include <QtTest>
+
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
+#include <vtkGenericOpenGLRenderWindow.h>
 
 #include <fstream>
 
@@ -559,6 +564,37 @@ private Q_SLOTS:
         v->setClippingBoxVisible(false);
         QVERIFY(!v->scene()->clipped());
         QVERIFY(!v->clippingBoxVisible());
+    }
+
+    void hoveringShowsTheTooltipWithoutRendering()
+    {
+        ui::MainWindow w;
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QTest::qWait(800);  // the still frame after opening
+        int renders = 0;
+        auto counter = vtkSmartPointer<vtkCallbackCommand>::New();
+        counter->SetClientData(&renders);
+        counter->SetCallback([](vtkObject*, unsigned long, void* n, void*) { ++*static_cast<int*>(n); });
+        w.view()->renderWindow()->AddObserver(vtkCommand::EndEvent, counter);
+        QWindow* gl = w.view()->glWindow();
+        // The native window sees every hover move; none may cost a render.
+        for (int i = 0; i < 10; ++i)
+            QTest::mouseMove(gl, QPoint(100 + 10 * i, 120 + 5 * i));
+        QTest::qWait(1000);
+        QCOMPARE(renders, 0);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QCOMPARE(QToolTip::text(), w.view()->toolTip());
+        // A drag rotates: that renders.
+        QTest::mousePress(gl, Qt::LeftButton, {}, QPoint(100, 100));
+        QMouseEvent drag(QEvent::MouseMove, QPointF(160, 130), gl->mapToGlobal(QPointF(160, 130)), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(gl, &drag);
+        QTest::mouseRelease(gl, Qt::LeftButton, {}, QPoint(160, 130));
+        QTRY_VERIFY(renders > 0);
+        QVERIFY(!QToolTip::isVisible());
     }
 
     void badFileIsRefusedWithoutCrash()
