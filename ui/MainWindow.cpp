@@ -4,6 +4,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QElapsedTimer>
@@ -21,6 +22,7 @@
 
 #include "core/io/AtomicFile.h"
 #include "core/io/DatasetOpener.h"
+#include "core/io/ResultsWriter.h"
 #include "render/FigureRenderer.h"
 #include "render/MovieWriter.h"
 #include "ui/BackgroundJob.h"
@@ -117,6 +119,10 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::chooseFile);
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("Save &Results (HDF5)..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this,
+                    &MainWindow::chooseSaveResults)
+        ->setToolTip(tr("Write every layer, including predicted and segmented ones, to a results file"));
     file->addSeparator();
     file->addAction(tr("&Export Figure (PNG)..."), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::chooseExport);
     file->addAction(tr("Export &Movie..."), this, &MainWindow::chooseExportMovie);
@@ -237,6 +243,11 @@ void MainWindow::updateRecentMenu()
 
 bool MainWindow::openFile(const QString& path, bool quiet)
 {
+    const QString action = tr("open %1").arg(QFileInfo(path).fileName());
+    if (!confirmDiscardLayers(action, [this, path, quiet] { openFile(path, quiet); }))
+        return false;
+    if (!confirmCancelJob(action))
+        return false;
     DatasetPtr ds;
     try {
         ds = openDataset(path.toStdString());
@@ -246,9 +257,10 @@ bool MainWindow::openFile(const QString& path, bool quiet)
             QMessageBox::warning(this, tr("Cannot open file"), QString::fromStdString(e.what()));
         return false;
     }
-    job_->cancel();  // a running job belongs to the previous file; its result would be discarded
+    job_->cancel();  // agreed above: a running job belongs to the previous file
     dataset_ = ds;
     path_ = path;
+    unsavedLayers_ = false;
     std::size_t longest = 0;
     for (std::size_t c = 0; c < ds->channelCount(); ++c)
         if (ds->channel(c).frames() > ds->channel(longest).frames())
@@ -440,6 +452,7 @@ bool MainWindow::startPrediction(const PredictionOptions& options, const QString
         }
         dataset_ = out.extended;
         layers_->appendLayers(out.layers);
+        unsavedLayers_ = true;
         refreshTimer_->stop();
         refreshScene(BlendWhen::IfReady);  // a large blend is made off the GUI thread
         statusBar()->showMessage(tr("Prediction added %1 layer(s) (%2 patches, %3 s)")
@@ -548,6 +561,7 @@ bool MainWindow::startProfiling()
             const std::size_t first = base->channelCount();
             dataset_ = extendDataset(base, {info}, {out.cellLabels});
             layers_->appendChannels(dataset_, first, 0);
+            unsavedLayers_ = true;
         }
         profiling_->setResults(out.results);
         refreshTimer_->stop();
@@ -728,6 +742,8 @@ void MainWindow::applySession(const Session& s)
     time_->setFrame(std::clamp(s.frame, 0, std::max(0, static_cast<int>(times_.size()) - 1)));
     setRenderMode(s.mode);
     viewer_->setSlicesVisible(s.slicesVisible);
+    if (!s.windowGeometry.isEmpty())
+        restoreGeometry(s.windowGeometry);
     if (!s.windowState.isEmpty())
         restoreState(s.windowState);
     if (!s.profiling.isEmpty())
@@ -776,23 +792,109 @@ void MainWindow::chooseLoadSession()
         QMessageBox::warning(this, tr("Load session"), error);
 }
 
+bool MainWindow::confirmCancelJob(const QString& action)
+{
+    if (!job_->running())
+        return true;
+    const auto answer = QMessageBox::question(
+        this, tr("A job is running"),
+        tr("%1 is still running. Cancel it and %2? Its result will be lost.").arg(job_->title(), action),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    return answer == QMessageBox::Yes;
+}
+
+bool MainWindow::confirmDiscardLayers(const QString& action, std::function<void()> retry)
+{
+    if (!unsavedLayers_ || !dataset_)
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Unsaved layers"),
+                    tr("Layers computed for %1 (prediction or segmentation) are not saved. Save them as a results "
+                       "file before you %2?")
+                        .arg(QFileInfo(path_).fileName(), action),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setDefaultButton(QMessageBox::Save);
+    const int answer = box.exec();
+    if (answer == QMessageBox::Discard)
+        return true;
+    if (answer == QMessageBox::Save) {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save results"), suggestedResultsPath(),
+                                                          tr("Results HDF5 (*.h5)"));
+        if (!path.isEmpty() && confirmCancelJob(tr("save the results"))) {
+            job_->cancel();
+            job_->wait();
+            startSaveResults(path, std::move(retry));
+        }
+    }
+    return false;
+}
+
+QString MainWindow::suggestedResultsPath() const
+{
+    const QFileInfo f(path_);
+    return f.dir().filePath(f.completeBaseName() + "_results.h5");
+}
+
+void MainWindow::chooseSaveResults()
+{
+    if (!dataset_)
+        return;
+    if (job_->running()) {
+        statusBar()->showMessage(tr("%1 is running; save the results when it has finished").arg(job_->title()));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save results"), suggestedResultsPath(),
+                                                      tr("Results HDF5 (*.h5)"));
+    if (!path.isEmpty())
+        startSaveResults(path);
+}
+
+bool MainWindow::startSaveResults(const QString& path, std::function<void()> then)
+{
+    if (!dataset_ || job_->running())
+        return false;
+    if (QFileInfo(path).absoluteFilePath() == QFileInfo(path_).absoluteFilePath()) {
+        // The dataset still reads frames from its file: replacing it under the reader would lose data.
+        statusBar()->showMessage(tr("Choose another file name: %1 is the open file").arg(path));
+        return false;
+    }
+    const DatasetPtr ds = dataset_;  // immutable: the worker writes exactly what is shown now
+    const std::string target = path.toStdString();
+    return job_->start(tr("Saving results"), [this, ds, target, path, then](const ProgressFn& progress,
+                                                                           const CancelToken& cancel) {
+        writeResults(target, *ds, {}, {}, progress, cancel);  // temporary file, renamed at the end
+        return BackgroundJob::Commit([this, ds, path, then] {
+            if (dataset_ == ds) {
+                unsavedLayers_ = false;
+                path_ = path;  // sessions now name the file that holds every layer
+                setWindowTitle(QFileInfo(path).fileName() + " - Refractome");
+            }
+            addRecent(QFileInfo(path).absoluteFilePath());
+            statusBar()->showMessage(tr("Saved results to %1").arg(path));
+            if (then)
+                then();
+        });
+    });
+}
+
 void MainWindow::closeEvent(QCloseEvent* e)
 {
-    if (job_->running()) {
-        const auto answer = QMessageBox::question(
-            this, tr("A job is running"),
-            tr("%1 is still running. Cancel it and close? Its result will be lost.").arg(job_->title()),
-            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
-        if (answer != QMessageBox::Yes) {
-            e->ignore();
-            return;
-        }
-        job_->cancel();
-        job_->wait();
+    // Every question first: an answer of "no" to a later one must not have cancelled the job.
+    const bool jobRunning = job_->running();
+    if (jobRunning && !confirmCancelJob(tr("close"))) {
+        e->ignore();
+        return;
     }
     if (profiling_->hasUnsavedResults() && !profiling_->confirmReplace()) {
         e->ignore();  // the user keeps the window to export the profiled table
         return;
+    }
+    if (!confirmDiscardLayers(tr("close"), [this] { close(); })) {
+        e->ignore();  // cancelled, or closing again once the results are saved
+        return;
+    }
+    if (jobRunning) {
+        job_->cancel();
+        job_->wait();
     }
     time_->setPlaying(false);
     e->accept();

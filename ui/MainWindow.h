@@ -5,6 +5,7 @@
 // as a shared, immutable handle; display settings live in the LayerModel.
 #include <QMainWindow>
 #include <array>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -67,6 +68,13 @@ public:
     // options are refused (message in *error).
     bool startMovieExport(const QString& path, bool rotation, double fps, int width, int height,
                           QString* error = nullptr);
+    // Writes the open dataset with every layer (the file's channels and those added by prediction
+    // or profiling) to a results HDF5 on the job worker, atomically; afterwards the window refers
+    // to the saved file (sessions name it, so they restore those layers). `then` runs after the
+    // save has committed. False when nothing is open or a job runs.
+    bool startSaveResults(const QString& path, std::function<void()> then = {});
+    // Layers added by a job and not yet saved as results.
+    bool hasUnsavedLayers() const { return unsavedLayers_; }
     bool saveSession(const QString& path, QString* error = nullptr);
     bool loadSession(const QString& path, QString* error = nullptr);
     // Rebuilds the scene now, blending on the GUI thread, instead of after the debounce (tests, exports).
@@ -85,6 +93,14 @@ private:
     void chooseFile();
     void chooseExport();
     void chooseExportMovie();
+    void chooseSaveResults();
+    // Before unsaved layers would be dropped (close, open another file, load a session): asks to
+    // save, discard or cancel. True: go on now. False: stop; after a chosen save has committed,
+    // `retry` runs (the same action again).
+    bool confirmDiscardLayers(const QString& action, std::function<void()> retry);
+    // A running job before an action that would end it: true when the user agrees to cancel it.
+    bool confirmCancelJob(const QString& action);
+    QString suggestedResultsPath() const;  // beside the open file: NAME_results.h5
     void chooseSaveSession();
     void chooseLoadSession();
     void addRecent(const QString& path);
@@ -126,6 +142,7 @@ private:
     DatasetPtr dataset_;
     std::vector<double> times_;  // of the longest channel: what the time slider steps through
     QString path_;
+    bool unsavedLayers_ = false;  // a job added layers that exist only in memory
     std::size_t syncBlendLimit_ = 24u << 20;  // ~0.3 s of blending on 2 cores
     struct Highlight {
         VolumePtr labels;       // the cell labels frame it was made from

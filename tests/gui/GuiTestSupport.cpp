@@ -53,9 +53,9 @@ void setTestSurfaceFormat()
     QSurfaceFormat::setDefaultFormat(format);
 }
 
-void answerNextMessageBox(QMessageBox::StandardButton button, bool* asked)
+void answerNextMessageBox(QMessageBox::StandardButton button, bool* asked, int afterMs)
 {
-    QTimer::singleShot(200, [button, asked] {
+    QTimer::singleShot(afterMs, [button, asked] {
         for (QWidget* top : QApplication::topLevelWidgets())
             if (auto* box = qobject_cast<QMessageBox*>(top); box && box->isVisible()) {
                 *asked = true;

@@ -19,8 +19,8 @@ QString screenshotPath(const QString& name);
 // QWidget::grab() would leave those out.
 QImage screenImage(const QWidget& window);
 void setTestSurfaceFormat();
-// Answers the message box that the next blocking call opens (checked 200 ms later) with `button`
+// Answers the message box that the next blocking call opens (checked `afterMs` later) with `button`
 // and sets *asked; *asked stays false when no box was open then.
-void answerNextMessageBox(QMessageBox::StandardButton button, bool* asked);
+void answerNextMessageBox(QMessageBox::StandardButton button, bool* asked, int afterMs = 200);
 
 } // namespace rfx::test

@@ -1,8 +1,12 @@
 // Background prediction through the worker: a small crop is predicted with progress and the
 // result committed in one step; another run is cancelled and leaves nothing; the GUI thread
-// keeps ticking while the job runs; closing with a job running asks first.
+// keeps ticking while the job runs; closing with a job running asks first; predicted layers are
+// never dropped without asking and can be saved as a results file, also from that question.
 #include <QAbstractButton>
 #include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QTimer>
 #include <QtTest>
@@ -45,6 +49,38 @@ std::string writeCrop(const rfx::test::TempDir& dir)
     w.writeFrame("ri", 0, crop);
     w.commit();
     return path;
+}
+
+bool showWithFile(ui::MainWindow& w, const std::string& path)
+{
+    w.show();
+    return QTest::qWaitForWindowExposed(&w) && w.openFile(QString::fromStdString(path), true);
+}
+
+// Answers the save dialog that a Save in the question opens (checked 600 ms later) with `path`.
+void answerNextSaveDialog(const QString& path, bool* asked)
+{
+    QTimer::singleShot(600, [path, asked] {
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (auto* dialog = qobject_cast<QFileDialog*>(top); dialog && dialog->isVisible()) {
+                *asked = true;
+                // Typed into the file name box, as a user would.
+                if (auto* edit = dialog->findChild<QLineEdit*>("fileNameEdit"))
+                    edit->setText(path);
+                static_cast<QDialog*>(dialog)->accept();  // QFileDialog::accept is protected
+            }
+    });
+}
+
+bool sameVoxels(const Volume& a, const Volume& b)
+{
+    if (a.shape() != b.shape())
+        return false;
+    const Volume fa = a.toFloat(), fb = b.toFloat();
+    for (std::size_t i = 0; i < fa.values(); ++i)
+        if (fa.data<float>()[i] != fb.data<float>()[i])
+            return false;
+    return true;
 }
 
 } // namespace
@@ -135,9 +171,7 @@ private Q_SLOTS:
         rfx::test::TempDir dir;
         const std::string crop = writeCrop(dir);
         ui::MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(QString::fromStdString(crop), true));
+        QVERIFY(showWithFile(w, crop));
         PredictionOptions o;
         o.tta = 8;  // long enough to still run when we try to close
         QVERIFY(w.startPrediction(o));
@@ -153,6 +187,63 @@ private Q_SLOTS:
         QVERIFY(w.close());
         QVERIFY(asked);
         QTRY_VERIFY_WITH_TIMEOUT(!w.job()->running(), 60000);
+    }
+
+    void predictedLayersAreNeverDroppedWithoutAsking()
+    {
+        rfx::test::TempDir dir;
+        const std::string crop = writeCrop(dir);
+        ui::MainWindow w;
+        QVERIFY(showWithFile(w, crop));
+        QVERIFY(!w.hasUnsavedLayers());
+        PredictionOptions o;
+        o.tta = 1;
+        QVERIFY(w.startPrediction(o));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.job()->running(), 240000);
+        const int layers = w.layers()->count();
+        QCOMPARE(layers, 1 + 6);  // RI and six predictions (no uncertainty maps with one pass)
+        QVERIFY(w.hasUnsavedLayers());
+
+        // Closing, or opening another file, asks; Cancel keeps everything.
+        bool asked = false;
+        rfx::test::answerNextMessageBox(QMessageBox::Cancel, &asked);
+        QVERIFY(!w.close());
+        QVERIFY(asked && w.isVisible());
+        asked = false;
+        rfx::test::answerNextMessageBox(QMessageBox::Cancel, &asked);
+        QVERIFY(!w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(asked);
+        QCOMPARE(w.layers()->count(), layers);
+
+        // File > Save Results writes every layer; the file reopens with the same voxels.
+        const QString saved = QString::fromStdString(dir.file("crop_results.h5"));
+        QVERIFY(!w.startSaveResults(QString::fromStdString(crop)));  // never over the open file
+        QVERIFY(w.startSaveResults(saved));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.job()->running(), 60000);
+        QVERIFY(!w.hasUnsavedLayers());
+        const DatasetPtr back = openDataset(saved.toStdString());
+        QCOMPARE(back->channelCount(), w.dataset()->channelCount());
+        for (const char* name : {"ri", "nucleus", "mitochondria"}) {
+            const int a = back->channelIndex(name), b = w.dataset()->channelIndex(name);
+            QVERIFY2(a >= 0 && b >= 0, name);
+            QVERIFY2(sameVoxels(*back->frame(std::size_t(a), 0), *w.dataset()->frame(std::size_t(b), 0)), name);
+        }
+
+        // Another prediction, then close with Save in the question: the results are written,
+        // then the window closes by itself.
+        QVERIFY(w.startPrediction(o));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.job()->running(), 240000);
+        QVERIFY(w.hasUnsavedLayers());
+        const QString again = QString::fromStdString(dir.file("again.h5"));
+        asked = false;
+        bool dialog = false;
+        rfx::test::answerNextMessageBox(QMessageBox::Save, &asked);
+        answerNextSaveDialog(again, &dialog);
+        QVERIFY(!w.close());  // not yet: the save runs first
+        QVERIFY(asked && dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isVisible(), 60000);
+        QVERIFY(QFileInfo::exists(again));
+        QCOMPARE(openDataset(again.toStdString())->channelCount(), w.dataset()->channelCount());
     }
 };
 

@@ -64,6 +64,8 @@ void showOnly(ui::LayerModel* m, const QStringList& names)
 
 class MainWindowTest : public QObject {
     Q_OBJECT
+    render::CameraState savedCamera_;  // exportsFigureAndRestoresSession: what the session holds
+    QSize savedSize_;
 private Q_SLOTS:
     void opensDemoWithOneLayerPerChannel()
     {
@@ -395,6 +397,15 @@ private Q_SLOTS:
             s.gamma = 0.7;
             s.opacity = 0.6;
             m->setStyle(m->indexOf("nucleus"), s);
+            // A camera and a window size of the user's own, to come back exactly.
+            w.resize(1100, 760);
+            QTest::qWait(100);
+            render::CameraState cam = w.viewer()->scene()->camera();
+            cam.position = {cam.position[0] + 7.5, cam.position[1] - 3.0, cam.position[2] + 11.0};
+            cam.viewAngle = 24;
+            w.viewer()->scene()->setCamera(cam);
+            savedCamera_ = w.viewer()->scene()->camera();
+            savedSize_ = w.size();
             QVERIFY2(w.saveSession(json, &error), qPrintable(error));
         }
         ui::MainWindow w;
@@ -411,6 +422,11 @@ private Q_SLOTS:
         QVERIFY(!m->layer(m->indexOf("membrane")).style.visible);
         QCOMPARE(w.currentFrame(), 2);
         QCOMPARE(w.viewer()->scene()->mode(), render::RenderMode::MaximumIntensity);
+        const render::CameraState cam = w.viewer()->scene()->camera();
+        for (int a = 0; a < 3; ++a)
+            QCOMPARE(cam.position[std::size_t(a)], savedCamera_.position[std::size_t(a)]);
+        QCOMPARE(cam.viewAngle, savedCamera_.viewAngle);
+        QTRY_COMPARE(w.size(), savedSize_);  // the window geometry
         QVERIFY(!w.loadSession(QString::fromStdString(dir.file("missing.json")), &error));
     }
 

@@ -312,9 +312,17 @@ bool ProfilingPanel::exportCsv(const QString& path, QString* error)
     } catch (const std::exception& e) {
         return fail(QString::fromStdString(e.what()));
     }
-    unsaved_ = false;
-    csvPaths_ = QStringList{path};
-    origin_->setText(tr("Exported %1 rows to %2").arg(rows.size()).arg(path));
+    // Only the whole table counts as saved: rows hidden by the filter were not written.
+    const bool whole = static_cast<int>(rows.size()) == model_->rowCount();
+    if (whole) {
+        unsaved_ = false;
+        csvPaths_ = QStringList{path};
+    }
+    origin_->setText(whole ? tr("Exported %1 rows to %2").arg(rows.size()).arg(path)
+                           : tr("Exported %1 of %2 rows (filtered) to %3; the table is not saved whole")
+                                 .arg(rows.size())
+                                 .arg(model_->rowCount())
+                                 .arg(path));
     return true;
 }
 
