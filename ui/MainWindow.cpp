@@ -27,6 +27,8 @@
 #include "render/MovieWriter.h"
 #include "ui/BackgroundJob.h"
 #include "ui/ExtendedDataset.h"
+#include "ui/ForceDialog.h"
+#include "ui/ForceTask.h"
 #include "ui/FramePrefetcher.h"
 #include "ui/JobStatusWidget.h"
 #include "ui/LayerModel.h"
@@ -195,8 +197,45 @@ void MainWindow::buildMenus()
     analysis->addSeparator();
     analysis->addAction(tr("Pro&file Cells (segment, features, tracks, UMAP)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
                         this, [this] { startProfiling(); });
+    analysis->addAction(tr("Reconstruct &Forces (bead volumes)..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
+                        this, &MainWindow::chooseForceReconstruction)
+        ->setToolTip(tr("Classical 3D force microscopy: bead displacements by volume correlation, then stresses and forces"));
     analysis->addSeparator();
     analysis->addAction(tr("&Cancel Running Job"), QKeySequence(Qt::Key_Escape), job_, &BackgroundJob::cancel);
+}
+
+void MainWindow::chooseForceReconstruction()
+{
+    if (job_->running()) {
+        statusBar()->showMessage(tr("%1 is running; start the force reconstruction when it has finished").arg(job_->title()));
+        return;
+    }
+    ForceDialog dialog(this);
+    ForceRequest r;
+    r.relaxedPath = path_;  // the open bead volume, most often the relaxed one
+    dialog.setRequest(r);
+    if (dialog.exec() == QDialog::Accepted)
+        startForceReconstruction(dialog.request());
+}
+
+bool MainWindow::startForceReconstruction(const ForceRequest& request, QString* error)
+{
+    const QString problem = checkForceRequest(request);
+    if (!problem.isEmpty() || job_->running()) {
+        if (error)
+            *error = problem.isEmpty() ? tr("another job is running") : problem;
+        return false;
+    }
+    auto commit = [this](const QString& path, const CellForceSummary& s) {
+        statusBar()->showMessage(tr("Forces: contractility %1 nN, strain energy %2 pJ, net force %3 % of the total; "
+                                    "wrote %4")
+                                     .arg(s.contractility_pN / 1000.0, 0, 'f', 2)
+                                     .arg(s.strainEnergy_pJ, 0, 'g', 3)
+                                     .arg(100 * s.netForceRatio, 0, 'f', 1)
+                                     .arg(path));
+        openFile(path);  // arrows over the cell surface and the bead plane (asks first about unsaved layers)
+    };
+    return job_->start(tr("Reconstructing forces"), makeForceWork(request, commit));
 }
 
 VtkViewWidget* MainWindow::view() const { return viewer_->view3D(); }

@@ -29,6 +29,7 @@ class FramePrefetcher;
 class BackgroundJob;
 class ProfilingPanel;
 struct Session;
+struct ForceRequest;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -61,6 +62,10 @@ public:
     // Predicts fluorescence from the current RI frame on a worker thread; false when no RI or a
     // job already runs. modelDir empty: the bundled model.
     bool startPrediction(const PredictionOptions& options, const QString& modelDir = {});
+    // Classical force reconstruction from two bead volumes on the job worker; the results file is
+    // written atomically and then opened here. False (reason in *error) when the request is
+    // incomplete or a job runs.
+    bool startForceReconstruction(const ForceRequest& request, QString* error = nullptr);
     // Writes the 3D view (current camera, layers, mode, annotations) as PNG at width x height.
     bool exportFigure(const QString& path, int width, int height, QString* error = nullptr);
     // Renders a movie of the 3D view (current layers, styles, mode and camera) on the job worker:
@@ -94,6 +99,7 @@ private:
     void chooseExport();
     void chooseExportMovie();
     void chooseSaveResults();
+    void chooseForceReconstruction();
     // Before unsaved layers would be dropped (close, open another file, load a session): asks to
     // save, discard or cancel. True: go on now. False: stop; after a chosen save has committed,
     // `retry` runs (the same action again).

@@ -7,49 +7,16 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/Commands.h"
-#include "core/forces/CellMask.h"
 #include "core/forces/LearnedTfm.h"
+#include "core/forces/TfmInputLoader.h"
 #include "core/forces/TfmOutput.h"
 #include "core/io/AtomicFile.h"
-#include "core/io/DatasetOpener.h"
 #include "core/prediction/ModelLocator.h"
 #include "core/util/Errors.h"
 
 namespace rfx::cli {
 
 namespace {
-// The channel holding the beads: --channel NAME, else the first measured-fluorescence channel (TCF
-// fluorescence, bead TIFFs), else the first channel. Frame 0.
-VolumePtr loadVolume(const std::string& path, const ParsedArgs& args, bool mask, ChannelRole* role = nullptr)
-{
-    DatasetPtr ds = openDataset(path);
-    int c = -1;
-    if (args.has("channel") && !mask) {
-        c = ds->channelIndex(args.get("channel"));
-        if (c < 0)
-            throw inputError(path, "no channel named '" + args.get("channel") + "'");
-    } else {
-        c = ds->firstChannelWithRole(mask ? ChannelRole::Labels : ChannelRole::MeasuredFluorescence);
-        if (c < 0)
-            c = 0;
-    }
-    const ChannelInfo& ch = ds->channel(static_cast<std::size_t>(c));
-    if (ch.components != 1)
-        throw inputError(path, "channel '" + ch.name + "' is a vector field; expected a scalar volume");
-    if (ch.frames() == 0)
-        throw inputError(path, "channel '" + ch.name + "' has no frames");
-    if (role)
-        *role = ch.role;
-    return ds->frame(static_cast<std::size_t>(c), 0);
-}
-
-VolumePtr withVoxel(VolumePtr v, const std::array<double, 3>& voxel)
-{
-    auto copy = std::make_shared<Volume>(*v);
-    copy->grid().spacing_um = voxel;
-    return copy;
-}
-
 std::string fmt(double v, int precision = 4)
 {
     char buf[64];
@@ -161,29 +128,14 @@ int runTfm(const ParsedArgs& args)
     if (device != "auto" && device != "cpu" && device != "cuda")
         throw InputError("--device: expected auto, cpu or cuda");
 
-    TfmInputs in;
-    in.relaxed = loadVolume(relaxedPath, args, false);
-    in.stressed = loadVolume(stressedPath, args, false);
-    if (in.relaxed->shape() != in.stressed->shape())
-        throw InputError(stressedPath + ": shape differs from " + relaxedPath + " (the volumes must be the same size)");
-    if (args.has("voxel")) {
-        in.relaxed = withVoxel(in.relaxed, voxel);
-        in.stressed = withVoxel(in.stressed, voxel);
-    }
-    if (args.has("mask")) {
-        const std::string maskPath = args.get("mask");
-        ChannelRole role = ChannelRole::Other;
-        VolumePtr raw = loadVolume(maskPath, args, true, &role);
-        if (raw->shape() != in.relaxed->shape())
-            throw inputError(maskPath, "shape differs from the bead volumes");
-        try {
-            Volume m = cellMaskFromImage(*raw, role == ChannelRole::Labels);
-            m.grid() = in.relaxed->grid();
-            in.cellMask = std::make_shared<const Volume>(std::move(m));
-        } catch (const InputError& e) {
-            throw inputError(maskPath, e.what());
-        }
-    }
+    TfmFiles files;
+    files.relaxed = relaxedPath;
+    files.stressed = stressedPath;
+    files.mask = args.get("mask");
+    files.channel = args.get("channel");
+    if (args.has("voxel"))
+        files.voxel_um = voxel;
+    TfmInputs in = loadTfmInputs(files);
 
     InterruptGuard interrupt;
     ProgressBar bar("tfm", args.has("quiet"));
@@ -217,39 +169,19 @@ int runTfm(const ParsedArgs& args)
         r = runClassicalTfm(in, bar.callback(), interrupt.token());
     }
 
-    const std::array<double, 3>& sp = r.imageGrid.spacing_um;
-    nlohmann::ordered_json j = {
-        {"method", method},
-        {"relaxed", relaxedPath},
-        {"stressed", stressedPath},
-        {"mask", args.get("mask")},
-        {"voxel_um_zyx", sp},
-        {"young_Pa", mat.young_Pa},
-        {"poisson", mat.poisson},
-        {"stress_model", params.elasticity.model == StressModel::NeoHookean ? "neo_hookean" : "linear_elastic"},
-        {"smoothing_sigma_nodes", params.elasticity.smoothingSigma_nodes},
-        {"window_vox_zyx", r.dvc.window},
-        {"step_vox_zyx", r.dvc.step},
-        {"valid_vector_fraction", r.dvc.validFraction},
-        {"inverted_nodes", r.elasticity.invertedNodes}};
-    if (method == "dl") {
-        j["model"] = learned;
-    } else {
-        j["overlap"] = params.dvc.overlap;
-        j["coarse_pass"] = params.dvc.coarsePass;
-        j["max_iterations"] = params.dvc.maxIterations;
-        j["median_test"] = {{"epsilon_vox", params.dvc.medianEpsilon_vox}, {"threshold", params.dvc.medianThreshold}};
-    }
-    for (const auto& p : r.dvc.passes)
-        j["passes"].push_back({{"window_vox_zyx", p.window},
-                               {"sweeps", p.sweeps},
-                               {"last_mean_update_vox", p.lastMeanUpdate_vox},
-                               {"replaced_vectors", p.rejected}});
+    TfmRunInfo run;
+    run.method = method;
+    run.relaxed = relaxedPath;
+    run.stressed = stressedPath;
+    run.mask = args.get("mask");
+    run.params = params;
+    if (method == "dl")
+        run.learnedJson = learned.dump();
     TfmOutputRequest req;
     req.resultsPath = out;
     req.vectorsCsvPath = vectors;
     req.source = relaxedPath + " -> " + stressedPath;
-    req.parametersJson = j.dump(2);
+    req.parametersJson = tfmParametersJson(run, r);
     req.beads = in.stressed;
     req.cellMask = in.cellMask;
     if (method == "dl")

@@ -6,6 +6,8 @@
 #include "core/io/AtomicFile.h"
 #include "core/io/CsvWriter.h"
 
+#include <nlohmann/json.hpp>
+
 namespace rfx {
 
 namespace {
@@ -93,6 +95,41 @@ std::string tfmVectorsCsv(const TfmResult& r)
                 csv.addRow(row);
             }
     return csv.text();
+}
+
+std::string tfmParametersJson(const TfmRunInfo& info, const TfmResult& r)
+{
+    const TfmParams& params = info.params;
+    const Material& mat = params.elasticity.material;
+    nlohmann::ordered_json j = {
+        {"method", info.method},
+        {"relaxed", info.relaxed},
+        {"stressed", info.stressed},
+        {"mask", info.mask},
+        {"voxel_um_zyx", r.imageGrid.spacing_um},
+        {"young_Pa", mat.young_Pa},
+        {"poisson", mat.poisson},
+        {"stress_model", params.elasticity.model == StressModel::NeoHookean ? "neo_hookean" : "linear_elastic"},
+        {"smoothing_sigma_nodes", params.elasticity.smoothingSigma_nodes},
+        {"window_vox_zyx", r.dvc.window},
+        {"step_vox_zyx", r.dvc.step},
+        {"valid_vector_fraction", r.dvc.validFraction},
+        {"inverted_nodes", r.elasticity.invertedNodes}};
+    if (info.method == "dl") {
+        j["model"] = info.learnedJson.empty() ? nlohmann::ordered_json::object()
+                                              : nlohmann::ordered_json::parse(info.learnedJson);
+    } else {
+        j["overlap"] = params.dvc.overlap;
+        j["coarse_pass"] = params.dvc.coarsePass;
+        j["max_iterations"] = params.dvc.maxIterations;
+        j["median_test"] = {{"epsilon_vox", params.dvc.medianEpsilon_vox}, {"threshold", params.dvc.medianThreshold}};
+    }
+    for (const auto& p : r.dvc.passes)
+        j["passes"].push_back({{"window_vox_zyx", p.window},
+                               {"sweeps", p.sweeps},
+                               {"last_mean_update_vox", p.lastMeanUpdate_vox},
+                               {"replaced_vectors", p.rejected}});
+    return j.dump(2);
 }
 
 std::size_t sharpestSlice(const Volume& v)

@@ -20,6 +20,17 @@ struct TfmOutputRequest {
     VolumePtr cellMask;  // stored as cell_mask (uint8, 1 = cell)
 };
 
+// What a run was asked to do, for its "parameters" document.
+struct TfmRunInfo {
+    std::string method = "dvc";  // dvc or dl
+    std::string relaxed, stressed, mask;  // input paths (mask may be empty)
+    TfmParams params;                     // material, stress model, smoothing, DVC settings
+    std::string learnedJson;              // dl: the model's description (a JSON object), else empty
+};
+// The "parameters" document (JSON): inputs, voxel size, material, stress model, windows, steps,
+// passes with sweeps, last update and replaced vectors, the valid fraction. CLI and GUI share it.
+std::string tfmParametersJson(const TfmRunInfo& info, const TfmResult& r);
+
 // The z index of the slice with the largest variance: the bead plane most in focus.
 std::size_t sharpestSlice(const Volume& v);
 // That slice alone, as a volume of one z-slice at its physical z (float32).

@@ -10,6 +10,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QToolTip>
 #include <QtTest>
 
@@ -28,6 +29,8 @@
 #include "render/ChannelCompositor.h"
 #include "render/SliceScene.h"
 #include "tests/support/TempDir.h"
+#include "ui/BackgroundJob.h"
+#include "ui/ForceDialog.h"
 #include "ui/FramePrefetcher.h"
 #include "ui/LayerModel.h"
 #include "ui/LayersPanel.h"
@@ -43,6 +46,18 @@ using rfx::test::countColours;
 using rfx::test::screenshotPath;
 
 namespace {
+
+// A synthetic bead pair as the force tests reconstruct it: window 16, the generator's material.
+TfmInputs tfmInputs(const BeadPair& bp, const BeadPairParams& p)
+{
+    TfmInputs in;
+    in.relaxed = std::make_shared<const Volume>(bp.relaxed);
+    in.stressed = std::make_shared<const Volume>(bp.stressed);
+    in.cellMask = std::make_shared<const Volume>(bp.cellMask);
+    in.params.dvc.window = 16;
+    in.params.elasticity.material = p.material;
+    return in;
+}
 
 QImage shot3D(ui::MainWindow& w, const QString& name)
 {
@@ -487,6 +502,77 @@ private Q_SLOTS:
         QVERIFY(rfx::test::countColours(shot).foreground > before.foreground);
     }
 
+    void forcesAreReconstructedFromTheGui()
+    {
+        // Bead volumes as files, reconstructed through Analysis > Reconstruct Forces' job: the
+        // results file is written and opened, and holds what core's pipeline computes directly.
+        rfx::test::TempDir dir;
+        BeadPairParams p;
+        p.shape = {32, 64, 64};
+        p.seed = 7;
+        const BeadPair bp = generateBeadPair(p);
+        auto write = [&](const std::string& name, const Volume& v, ChannelRole role) {
+            const std::string path = dir.file(name + ".h5");
+            ResultsWriter out(path);
+            ChannelInfo info;
+            info.name = name;
+            info.role = role;
+            info.grid = v.grid();
+            info.times_s = {0.0};
+            out.addChannel(info, v.type());
+            out.writeFrame(name, 0, v);
+            out.commit();
+            return QString::fromStdString(path);
+        };
+        ui::ForceRequest req;
+        req.relaxedPath = write("relaxed", bp.relaxed, ChannelRole::MeasuredFluorescence);
+        req.stressedPath = write("stressed", bp.stressed, ChannelRole::MeasuredFluorescence);
+        req.maskPath = write("mask", bp.cellMask, ChannelRole::Labels);
+        req.young_Pa = p.material.young_Pa;
+        req.poisson = p.material.poisson;
+        req.window = 16;
+        req.outputPath = QString::fromStdString(dir.file("forces.h5"));
+
+        // The dialog refuses what cannot run and hands over what it shows.
+        ui::ForceDialog dialog;
+        ui::ForceRequest bad = req;
+        bad.young_Pa = 0;
+        dialog.setRequest(bad);
+        auto* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        QVERIFY(!ok->isEnabled());
+        dialog.setRequest(req);
+        QVERIFY(ok->isEnabled());
+        QCOMPARE(dialog.request().stressedPath, req.stressedPath);
+        QCOMPARE(dialog.request().window, 16);
+
+        ui::MainWindow w;
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(req.relaxedPath, true));
+        QString error;
+        ui::ForceRequest over = req;
+        over.outputPath = req.stressedPath;
+        QVERIFY(!w.startForceReconstruction(over, &error));  // never over an input
+        QVERIFY(!error.isEmpty());
+        QSignalSpy failed(w.job(), &ui::BackgroundJob::failed);
+        QVERIFY2(w.startForceReconstruction(req, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.job()->running(), 120000);
+        QVERIFY(failed.isEmpty());
+        QTRY_VERIFY(w.layers()->indexOf("nodal_force") >= 0);  // the results file is open
+        QVERIFY(w.layers()->indexOf("cell_mask") >= 0);
+
+        const TfmResult direct = runClassicalTfm(tfmInputs(bp, p));
+        const DatasetPtr saved = openDataset(req.outputPath.toStdString());
+        const Volume u = saved->frame(std::size_t(saved->channelIndex("displacement")), 0)->toFloat();
+        const Volume& du = direct.dvc.displacement_um;
+        QCOMPARE(u.shape(), du.shape());
+        double worst = 0;
+        for (std::size_t i = 0; i < u.values(); ++i)
+            worst = std::max(worst, std::abs(double(u.data<float>()[i]) - double(du.data<float>()[i])));
+        QVERIFY2(worst < 1e-6, qPrintable(QString("displacement differs by %1 µm").arg(worst)));
+    }
+
     void forceResultsShowTheCellSurfaceAndTheBeadPlane()
     {
         // A force reconstruction of a small synthetic bead pair, written as `tfm` writes it.
@@ -497,12 +583,7 @@ private Q_SLOTS:
             p.shape = {32, 64, 64};
             p.seed = 5;
             const BeadPair bp = generateBeadPair(p);
-            TfmInputs in;
-            in.relaxed = std::make_shared<const Volume>(bp.relaxed);
-            in.stressed = std::make_shared<const Volume>(bp.stressed);
-            in.cellMask = std::make_shared<const Volume>(bp.cellMask);
-            in.params.dvc.window = 16;
-            in.params.elasticity.material = p.material;
+            const TfmInputs in = tfmInputs(bp, p);
             const TfmResult r = runClassicalTfm(in);
             TfmOutputRequest req;
             req.resultsPath = path;

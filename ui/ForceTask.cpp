@@ -1,0 +1,71 @@
+#include "ui/ForceTask.h"
+
+#include <QFileInfo>
+#include <algorithm>
+#include <thread>
+
+#include "core/forces/TfmInputLoader.h"
+#include "core/forces/TfmOutput.h"
+#include "core/util/Errors.h"
+
+namespace rfx::ui {
+
+QString checkForceRequest(const ForceRequest& r)
+{
+    if (r.relaxedPath.isEmpty() || r.stressedPath.isEmpty())
+        return QObject::tr("choose the relaxed and the stressed bead volume");
+    if (r.outputPath.isEmpty())
+        return QObject::tr("choose where to write the results");
+    if (!(r.young_Pa > 0))
+        return QObject::tr("Young's modulus must be > 0 Pa");
+    if (!(r.poisson > -1 && r.poisson < 0.5))
+        return QObject::tr("the Poisson ratio must lie in (-1, 0.5)");
+    if (r.window < 8 || r.window > 512)
+        return QObject::tr("the correlation window must be between 8 and 512 voxels");
+    const QString out = QFileInfo(r.outputPath).absoluteFilePath();
+    for (const QString& in : {r.relaxedPath, r.stressedPath, r.maskPath})
+        if (!in.isEmpty() && QFileInfo(in).absoluteFilePath() == out)
+            return QObject::tr("the results would overwrite an input");
+    return {};
+}
+
+BackgroundJob::Work makeForceWork(ForceRequest request,
+                                  std::function<void(const QString& outputPath, const CellForceSummary& summary)> commit)
+{
+    return [request = std::move(request), commit = std::move(commit)](const ProgressFn& progress,
+                                                                       const CancelToken& cancel) -> BackgroundJob::Commit {
+        const QString problem = checkForceRequest(request);
+        if (!problem.isEmpty())
+            throw InputError(problem.toStdString());
+        progress(0.0, "reading bead volumes");
+        TfmFiles files;
+        files.relaxed = request.relaxedPath.toStdString();
+        files.stressed = request.stressedPath.toStdString();
+        files.mask = request.maskPath.toStdString();
+        TfmInputs in = loadTfmInputs(files);
+        in.params.elasticity.material.young_Pa = request.young_Pa;
+        in.params.elasticity.material.poisson = request.poisson;
+        in.params.dvc.window = request.window;
+        // Leave one core to the GUI thread, so the window stays responsive.
+        in.params.dvc.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() - 1));
+        const TfmResult r = runClassicalTfm(in, progress, cancel);
+
+        TfmRunInfo run;
+        run.relaxed = files.relaxed;
+        run.stressed = files.stressed;
+        run.mask = files.mask;
+        run.params = in.params;
+        TfmOutputRequest out;
+        out.resultsPath = request.outputPath.toStdString();
+        out.source = files.relaxed + " -> " + files.stressed;
+        out.parametersJson = tfmParametersJson(run, r);
+        out.beads = in.stressed;
+        out.cellMask = in.cellMask;
+        cancel.check();
+        writeTfmOutputs(out, r);  // temporary file, renamed into place
+        const CellForceSummary summary = r.elasticity.summary;
+        return [commit, path = request.outputPath, summary] { commit(path, summary); };
+    };
+}
+
+} // namespace rfx::ui
