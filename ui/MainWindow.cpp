@@ -23,6 +23,7 @@
 #include "core/io/AtomicFile.h"
 #include "core/io/DatasetOpener.h"
 #include "core/io/ResultsWriter.h"
+#include "core/segmentation/DatasetSegmentation.h"
 #include "render/FigureRenderer.h"
 #include "render/MovieWriter.h"
 #include "ui/BackgroundJob.h"
@@ -36,6 +37,7 @@
 #include "ui/MovieExportTask.h"
 #include "render/BlendCache.h"
 #include "ui/PredictionTask.h"
+#include "ui/SegmentationTask.h"
 #include "ui/Session.h"
 #include "ui/TimeControls.h"
 #include "ui/ViewerWidget.h"
@@ -195,6 +197,9 @@ void MainWindow::buildMenus()
         startPrediction(o);
     });
     analysis->addSeparator();
+    analysis->addAction(tr("&Segment Cells (current frame)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G), this,
+                        [this] { startSegmentation(); })
+        ->setToolTip(tr("Organelle masks, nuclei and cells (marker watershed) from RI and the fluorescence channels"));
     analysis->addAction(tr("Pro&file Cells (segment, features, tracks, UMAP)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
                         this, [this] { startProfiling(); });
     analysis->addAction(tr("Reconstruct &Forces (bead volumes)..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
@@ -459,25 +464,19 @@ void MainWindow::onFrameChanged()
 
 bool MainWindow::startPrediction(const PredictionOptions& options, const QString& modelDir)
 {
-    if (!dataset_ || job_->running())
+    const auto shown = shownRiFrame(tr("Prediction"));
+    if (!shown)
         return false;
-    const int ri = dataset_->firstChannelWithRole(ChannelRole::RefractiveIndex);
-    if (ri < 0) {
-        statusBar()->showMessage(tr("Prediction needs an RI channel; this file has none"));
-        return false;
-    }
-    const auto f = frameOf(static_cast<std::size_t>(ri));
-    if (!f)
-        return false;
+    const auto [ri, f] = *shown;
     PredictionSetup setup;
     try {
-        setup.ri = dataset_->frame(static_cast<std::size_t>(ri), *f);  // the immutable snapshot
+        setup.ri = dataset_->frame(ri, f);  // the immutable snapshot
     } catch (const std::exception& e) {
         statusBar()->showMessage(QString::fromStdString(e.what()));
         return false;
     }
-    setup.frame = *f;
-    setup.time_s = dataset_->channel(static_cast<std::size_t>(ri)).times_s[*f];
+    setup.frame = f;
+    setup.time_s = dataset_->channel(ri).times_s[f];
     setup.modelDir = modelDir.toStdString();
     setup.options = options;
     for (std::size_t c = 0; c < dataset_->channelCount(); ++c)
@@ -485,21 +484,65 @@ bool MainWindow::startPrediction(const PredictionOptions& options, const QString
     setup.base = dataset_;
     const DatasetPtr base = dataset_;
     auto commit = [this, base](const PredictionOutcome& out) {
-        if (dataset_ != base) {
-            statusBar()->showMessage(tr("Prediction finished for a file that is no longer open; discarded"));
+        if (!commitLayers(base, tr("Prediction"), out.extended, out.layers))
             return;
-        }
-        dataset_ = out.extended;
-        layers_->appendLayers(out.layers);
-        unsavedLayers_ = true;
-        refreshTimer_->stop();
-        refreshScene(BlendWhen::IfReady);  // a large blend is made off the GUI thread
         statusBar()->showMessage(tr("Prediction added %1 layer(s) (%2 patches, %3 s)")
                                      .arg(out.channels.size())
                                      .arg(out.report.patches)
                                      .arg(out.report.totalSeconds, 0, 'f', 1));
     };
     return job_->start(tr("Predicting fluorescence"), makePredictionWork(std::move(setup), commit));
+}
+
+std::optional<std::pair<std::size_t, std::size_t>> MainWindow::shownRiFrame(const QString& what)
+{
+    if (!dataset_ || job_->running())
+        return std::nullopt;
+    const int ri = riChannelIndex(*dataset_);
+    if (ri < 0) {
+        statusBar()->showMessage(tr("%1 needs an RI channel; this file has none").arg(what));
+        return std::nullopt;
+    }
+    const auto f = frameOf(static_cast<std::size_t>(ri));
+    if (!f)
+        return std::nullopt;
+    return std::make_pair(static_cast<std::size_t>(ri), *f);
+}
+
+bool MainWindow::commitLayers(const DatasetPtr& base, const QString& what, DatasetPtr extended, std::vector<Layer> layers)
+{
+    if (dataset_ != base) {
+        statusBar()->showMessage(tr("%1 finished for a file that is no longer open; discarded").arg(what));
+        return false;
+    }
+    dataset_ = std::move(extended);
+    layers_->appendLayers(std::move(layers));
+    unsavedLayers_ = true;
+    refreshTimer_->stop();
+    refreshScene(BlendWhen::IfReady);  // a large blend is made off the GUI thread
+    return true;
+}
+
+bool MainWindow::startSegmentation()
+{
+    const auto shown = shownRiFrame(tr("Segmentation"));
+    if (!shown)
+        return false;
+    SegmentationSetup setup;
+    setup.dataset = dataset_;
+    setup.frame = shown->second;
+    const DatasetPtr base = dataset_;
+    auto commit = [this, base](const SegmentationOutcome& out) {
+        std::vector<Layer> layers = out.layers;
+        for (Layer& l : layers)  // the cells are what was asked for: show them
+            l.style.visible = l.name.startsWith("cell_labels");
+        if (!commitLayers(base, tr("Segmentation"), out.extended, std::move(layers)))
+            return;
+        statusBar()->showMessage(tr("Segmented %1 cell(s), %2 touching the border; save them with File > Save Results")
+                                     .arg(out.cells)
+                                     .arg(out.borderCells));
+    };
+    return job_->start(tr("Segmenting cells"), makeSegmentationWork(std::move(setup), commit));
 }
 
 int MainWindow::cellLabelsChannel() const

@@ -23,6 +23,7 @@ namespace rfx::ui {
 class VtkViewWidget;
 class ViewerWidget;
 class LayerModel;
+struct Layer;
 class LayersPanel;
 class TimeControls;
 class FramePrefetcher;
@@ -62,6 +63,10 @@ public:
     // Predicts fluorescence from the current RI frame on a worker thread; false when no RI or a
     // job already runs. modelDir empty: the bundled model.
     bool startPrediction(const PredictionOptions& options, const QString& modelDir = {});
+    // Segments the shown frame on a worker (organelle masks, nucleus_labels, cell_labels from RI and
+    // the fluorescence channels present); the new layers are committed together. False when there
+    // is no RI channel or a job runs.
+    bool startSegmentation();
     // Classical force reconstruction from two bead volumes on the job worker; the results file is
     // written atomically and then opened here. False (reason in *error) when the request is
     // incomplete or a job runs.
@@ -106,7 +111,13 @@ private:
     bool confirmDiscardLayers(const QString& action, std::function<void()> retry);
     // A running job before an action that would end it: true when the user agrees to cancel it.
     bool confirmCancelJob(const QString& action);
-    QString suggestedResultsPath() const;  // beside the open file: NAME_results.h5
+    QString suggestedResultsPath() const;
+    // The RI channel and its frame at the shown time, for a job on it; nullopt (with a message when
+    // there is no RI) when nothing can start.
+    std::optional<std::pair<std::size_t, std::size_t>> shownRiFrame(const QString& what);
+    // A job's extended dataset and new layers, swapped in at once (false, with a message, when the
+    // file it started from is no longer open); marks them unsaved and refreshes the view.
+    bool commitLayers(const DatasetPtr& base, const QString& what, DatasetPtr extended, std::vector<Layer> layers);  // beside the open file: NAME_results.h5
     void chooseSaveSession();
     void chooseLoadSession();
     void addRecent(const QString& path);

@@ -18,11 +18,13 @@
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "GuiTestSupport.h"
 #include "core/io/DatasetOpener.h"
 #include "core/io/ResultsWriter.h"
+#include "core/segmentation/DatasetSegmentation.h"
 #include "core/forces/TfmOutput.h"
 #include "core/forces/TfmPipeline.h"
 #include "core/synth/BeadPairGenerator.h"
@@ -500,6 +502,47 @@ private Q_SLOTS:
         const QImage shot = w.view()->grabFramebuffer();
         shot.save(rfx::test::screenshotPath("gui_vectors.png"));
         QVERIFY(rfx::test::countColours(shot).foreground > before.foreground);
+    }
+
+    void segmentsTheShownFrameThroughTheJob()
+    {
+        ui::MainWindow w;
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        w.setFrame(2);
+        ui::LayerModel* m = w.layers();
+        const int before = m->count();
+        // Cancelled: nothing changes.
+        QSignalSpy cancelled(w.job(), &ui::BackgroundJob::cancelled);
+        QVERIFY(w.startSegmentation());
+        w.job()->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 60000);
+        QCOMPARE(m->count(), before);
+        QVERIFY(!w.hasUnsavedLayers());
+
+        QSignalSpy failed(w.job(), &ui::BackgroundJob::failed);
+        QVERIFY(w.startSegmentation());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.job()->running(), 120000);
+        QVERIFY(failed.isEmpty());
+        // The demo already has label channels: the new ones are told apart, and shown.
+        const int cells = m->indexOf("cell_labels_seg");
+        QVERIFY(cells >= 0);
+        QVERIFY(m->indexOf("nucleus_labels_seg") >= 0);
+        QVERIFY(m->indexOf("nucleus_mask") >= 0);
+        QVERIFY(m->layer(cells).style.visible);
+        QVERIFY(w.hasUnsavedLayers());
+        // What core segments for that frame, voxel for voxel.
+        const DatasetPtr demo = openDataset(REFRACTOME_DEMO_FILE);
+        const SegmentationResult direct = segmentFrame(*demo, 2, SegmentationParams{});
+        const VolumePtr shown = w.dataset()->frame(m->layer(cells).channel, 0);
+        QCOMPARE(shown->shape(), direct.cellLabels.shape());
+        QVERIFY(std::memcmp(shown->data<std::int32_t>(), direct.cellLabels.data<std::int32_t>(),
+                            direct.cellLabels.values() * sizeof(std::int32_t)) == 0);
+        w.refreshNow();
+        QTest::qWait(100);
+        w.view()->grabFramebuffer().save(screenshotPath("gui_segmented.png"));
     }
 
     void forcesAreReconstructedFromTheGui()
