@@ -18,6 +18,7 @@
 #include <vtkScalarBarActor.h>
 #include <vtkTextProperty.h>
 
+#include "render/ColorBar.h"
 #include "render/Colormaps.h"
 
 namespace rfx::render {
@@ -114,15 +115,7 @@ VectorGlyphs buildVectorGlyphs(const Volume& field, const LayerStyle& style, con
     glyph->OrientOn();
 
     const std::string map = style.colormap.empty() ? "turbo" : style.colormap;
-    auto lut = vtkSmartPointer<vtkLookupTable>::New();
-    lut->SetNumberOfTableValues(256);
-    lut->SetRange(bottom, top);
-    for (int k = 0; k < 256; ++k) {
-        const Rgb c = colormapColor(map, k / 255.0);
-        lut->SetTableValue(k, c[0], c[1], c[2], 1.0);
-    }
-    lut->SetBelowRangeColor(colormapColor(map, 0)[0], colormapColor(map, 0)[1], colormapColor(map, 0)[2], 1);
-    lut->Build();
+    auto lut = colormapTable(map, bottom, top);
     auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
     mapper->SetInputConnection(glyph->GetOutputPort());
     mapper->SetLookupTable(lut);
@@ -135,17 +128,7 @@ VectorGlyphs buildVectorGlyphs(const Volume& field, const LayerStyle& style, con
     out.arrows = vtkSmartPointer<vtkActor>::New();
     out.arrows->SetMapper(mapper);
     out.arrows->GetProperty()->SetOpacity(std::clamp(style.opacity, 0.05, 1.0));
-    out.colorBar = vtkSmartPointer<vtkScalarBarActor>::New();
-    out.colorBar->SetLookupTable(lut);
-    out.colorBar->SetTitle(title.c_str());
-    out.colorBar->SetNumberOfLabels(4);
-    out.colorBar->SetLabelFormat("%.3g");
-    out.colorBar->SetMaximumWidthInPixels(90);
-    out.colorBar->SetPosition(0.86, 0.12);
-    out.colorBar->SetWidth(0.12);
-    out.colorBar->SetHeight(0.55);
-    out.colorBar->GetTitleTextProperty()->SetFontSize(12);
-    out.colorBar->GetLabelTextProperty()->SetFontSize(11);
+    out.colorBar = makeColorBar(lut, title, 0);
     return out;
 }
 

@@ -13,6 +13,7 @@
 #include <vtkFlyingEdges3D.h>
 #include <vtkGPUVolumeRayCastMapper.h>
 #include <vtkImageActor.h>
+#include <vtkLookupTable.h>
 #include <vtkImageMapper3D.h>
 #include <vtkProp3D.h>
 #include <vtkImageSliceMapper.h>
@@ -33,6 +34,8 @@
 
 #include "core/model/Volume.h"
 #include "render/BlendCache.h"
+#include "render/ColorBar.h"
+
 #include "render/ChannelCompositor.h"
 #include "render/Colormaps.h"
 #include "render/ImageDataConversion.h"
@@ -169,6 +172,7 @@ void VolumeScene::rebuild()
     }
     annotations_->setLegend(legend);
     buildGlyphs();
+    buildScalarBars();
     buildOverlays();
     const SceneLayer* geometry = ref ? ref : (vectorLayers_.empty() ? nullptr : &vectorLayers_.front());
     hasData_ = geometry != nullptr;
@@ -208,13 +212,32 @@ void VolumeScene::buildGlyphs()
         const SceneLayer& l = vectorLayers_[k];
         const std::string unit = l.unit.empty() ? "" : " (" + l.unit + ")";
         VectorGlyphs g = buildVectorGlyphs(*l.volume, l.style, "|" + l.name + "|" + unit);
-        // Several vector layers: their colour bars side by side from the right edge.
-        g.colorBar->SetPosition(0.86 - 0.14 * static_cast<double>(k), 0.12);
+        // Several vector layers: their colour bars stacked.
+        g.colorBar->SetPosition(0.55, 0.02 + 0.12 * static_cast<double>(k));
         renderer_->AddActor(g.arrows);
         renderer_->AddViewProp(g.colorBar);
         glyphProps_.push_back(g.arrows);
         glyphProps_.push_back(g.colorBar);
         glyphsDrawn_ += g.drawn;
+    }
+}
+
+void VolumeScene::buildScalarBars()
+{
+    for (auto& b : scalarBars_)
+        renderer_->RemoveViewProp(b);
+    scalarBars_.clear();
+    // Colour-mapped layers (RI in grey, uncertainty maps) get a bar with their window in their
+    // unit, stacked above the vector layers' bars; single-colour channels are named by
+    // the legend instead.
+    int slot = static_cast<int>(vectorLayers_.size());
+    for (const SceneLayer& l : layers_) {
+        if (l.style.colormap.empty() || l.style.isLabels() || slot >= kMaxColorBars)
+            continue;
+        auto table = colormapTable(l.style.colormap, l.style.windowLow, l.style.windowHigh, l.style.gamma);
+        auto bar = makeColorBar(table, l.unit.empty() ? l.name : l.name + " (" + l.unit + ")", slot++);
+        renderer_->AddViewProp(bar);
+        scalarBars_.push_back(bar);
     }
 }
 

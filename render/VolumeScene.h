@@ -100,6 +100,8 @@ public:
     std::size_t glyphsDrawn() const { return glyphsDrawn_; }
     // Planes and surfaces drawn for single-slice and surface layers after the last setLayers.
     std::size_t overlaysDrawn() const { return overlays_.size(); }
+    // Colour bars of colour-mapped scalar layers (RI, uncertainty) after the last setLayers.
+    std::size_t scalarBarsDrawn() const { return scalarBars_.size(); }
 
 private:
     void rebuild();
@@ -107,6 +109,8 @@ private:
     void buildIsoSurfaces();
     void applyBlendMode();
     void buildGlyphs();
+    void buildScalarBars();
+    static constexpr int kMaxColorBars = 5;  // more would cover the view
     void applyLevelOfDetail();
     static void showImage(vtkImageData* shown, vtkImageData* blend);
     void buildOverlays();
@@ -148,6 +152,7 @@ private:
     std::vector<SceneLayer> vectorLayers_;               // 3-component layers, drawn as arrows
     std::vector<vtkSmartPointer<vtkProp>> glyphProps_;   // their arrows and colour bars
     std::size_t glyphsDrawn_ = 0;
+    std::vector<vtkSmartPointer<vtkProp>> scalarBars_;  // colour bars of colour-mapped scalar layers
     std::array<double, 6> bounds_{};
     RenderMode mode_ = RenderMode::Composite;
     double density_ = 0.3;

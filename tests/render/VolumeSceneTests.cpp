@@ -5,7 +5,11 @@
 
 #include <cmath>
 
+#include <vtkPropCollection.h>
 #include <vtkRenderWindow.h>
+#include <vtkRenderer.h>
+#include <vtkScalarBarActor.h>
+#include <vtkScalarsToColors.h>
 #include <vtkUnsignedCharArray.h>
 
 #include "render/BlendCache.h"
@@ -99,4 +103,47 @@ TEST_CASE("a small scene is drawn from the full blend at every level of detail",
     CHECK(scene.interactiveDetail());
     CHECK(scene.drawnStride() == 1);
     CHECK(brightFraction(window) > 0.05);
+}
+
+TEST_CASE("colour-mapped layers get a colour bar over their window, single colours do not", "[render][scene]")
+{
+    auto window = makeOffscreenWindow(300, 240);
+    VolumeScene scene(window);
+    auto layers = ballScene(16, 96, 96);  // RI: grey colour map
+    layers[0].style.colormap = "gray";
+    layers[0].unit = "RI";
+    SceneLayer nucleus = layers[0];
+    nucleus.name = "nucleus";
+    nucleus.role = ChannelRole::PredictedFluorescence;
+    nucleus.style.colormap.clear();  // one colour: named by the legend
+    nucleus.style.color = {0.2f, 0.4f, 1.0f};
+    SceneLayer uncertainty = layers[0];
+    uncertainty.name = "nucleus_data_std";
+    uncertainty.role = ChannelRole::Uncertainty;
+    uncertainty.style.colormap = "magma";
+    uncertainty.style.windowLow = 0.0;
+    uncertainty.style.windowHigh = 0.25;
+    uncertainty.unit = "";
+    layers.push_back(nucleus);
+    layers.push_back(uncertainty);
+    scene.setLayers(layers);
+    CHECK(scene.scalarBarsDrawn() == 2);
+    std::vector<std::pair<std::string, std::array<double, 2>>> bars;
+    vtkPropCollection* props = scene.renderer()->GetViewProps();
+    props->InitTraversal();
+    while (vtkProp* p = props->GetNextProp())
+        if (auto* bar = vtkScalarBarActor::SafeDownCast(p)) {
+            const double* r = bar->GetLookupTable()->GetRange();
+            bars.push_back({bar->GetTitle(), {r[0], r[1]}});
+        }
+    REQUIRE(bars.size() == 2);
+    CHECK(bars[0].first == "ri (RI)");
+    CHECK(bars[0].second[0] == Approx(1.337));
+    CHECK(bars[0].second[1] == Approx(1.39));
+    CHECK(bars[1].first == "nucleus_data_std");
+    CHECK(bars[1].second[1] == Approx(0.25));
+    // Hidden: no bar.
+    layers[2].style.visible = false;
+    scene.setLayers(layers);
+    CHECK(scene.scalarBarsDrawn() == 1);
 }
