@@ -35,6 +35,7 @@ vtkSmartPointer<vtkScalarBarActor> makeColorBar(vtkLookupTable* table, const std
     // Horizontal, stacked upwards from the bottom right: long titles ("nucleus_data_std (a.u.)")
     // fit above a wide bar, and several bars never overlap one another.
     bar->SetOrientationToHorizontal();
+    bar->SetTextPositionToPrecedeScalarBar();  // labels under the bar, apart from the title above it
     bar->SetPosition(0.55, 0.02 + 0.12 * slot);
     bar->SetWidth(0.42);
     bar->SetHeight(0.11);

@@ -14,6 +14,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QUrl>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -990,9 +991,34 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* e)
 
 void MainWindow::dropEvent(QDropEvent* e)
 {
-    const auto urls = e->mimeData()->urls();
-    if (!urls.isEmpty() && urls.front().isLocalFile())
-        openFile(urls.front().toLocalFile());
+    QStringList files;
+    for (const QUrl& u : e->mimeData()->urls())
+        if (u.isLocalFile())
+            files << u.toLocalFile();
+    if (files.isEmpty())
+        return;
+    e->acceptProposedAction();
+    openFiles(files);
+}
+
+void MainWindow::openFiles(const QStringList& files)
+{
+    // One dataset per window: the first file here, each further one in a window of its own.
+    for (int i = 0; i < files.size(); ++i) {
+        MainWindow* target = this;
+        if (i > 0) {
+            target = new MainWindow;
+            target->setAttribute(Qt::WA_DeleteOnClose);
+            target->show();
+        }
+        QString error;
+        if (files[i].endsWith(".json", Qt::CaseInsensitive)) {
+            if (!target->loadSession(files[i], &error))
+                QMessageBox::warning(target, tr("Cannot load session"), error);
+        } else {
+            target->openFile(files[i]);
+        }
+    }
 }
 
 } // namespace rfx::ui

@@ -42,6 +42,9 @@ public:
     // (unless quiet) and returns false.
     bool openFile(const QString& path, bool quiet = false);
     DatasetPtr dataset() const { return dataset_; }
+    // Files from the command line or a drop: the first opens here, each further one in a new
+    // window (deleted when closed); *.json files are sessions. Failures are reported, not fatal.
+    void openFiles(const QStringList& files);
     int currentFrame() const;
     void setFrame(int frame);
     VtkViewWidget* view() const;  // the 3D view

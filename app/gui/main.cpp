@@ -26,12 +26,7 @@ int main(int argc, char** argv)
 #endif
     rfx::ui::MainWindow window;
     window.show();
-    const QStringList args = QApplication::arguments();
-    // Files to open, or a saved session (*.json) to restore.
-    for (int i = 1; i < args.size(); ++i)
-        if (args[i].endsWith(".json", Qt::CaseInsensitive))
-            window.loadSession(args[i]);
-        else
-            window.openFile(args[i]);
+    // Files to open (each in its own window), or saved sessions (*.json) to restore.
+    window.openFiles(QApplication::arguments().mid(1));
     return app.exec();
 }

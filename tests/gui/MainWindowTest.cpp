@@ -10,6 +10,9 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QComboBox>
+#include <QDragEnterEvent>
+#include <QMimeData>
+#include <QUrl>
 #include <QDialogButtonBox>
 #include <QToolTip>
 #include <QtTest>
@@ -735,6 +738,38 @@ private Q_SLOTS:
         QTest::mouseRelease(gl, Qt::LeftButton, {}, QPoint(160, 130));
         QTRY_VERIFY(renders > 0);
         QVERIFY(!QToolTip::isVisible());
+    }
+
+    void droppedFilesOpenEachInItsOwnWindow()
+    {
+        ui::MainWindow w;
+        w.resize(900, 650);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto windows = [] {
+            int n = 0;
+            for (QWidget* top : QApplication::topLevelWidgets())
+                n += qobject_cast<ui::MainWindow*>(top) && top->isVisible() ? 1 : 0;
+            return n;
+        };
+        const int before = windows();
+        QMimeData data;
+        data.setUrls({QUrl::fromLocalFile(REFRACTOME_DEMO_FILE), QUrl::fromLocalFile(REFRACTOME_DEMO_FILE)});
+        // What the window system delivers: the drag enters (and is accepted), then the drop.
+        QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(200, 200), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &drop);
+        QVERIFY(drop.isAccepted());
+        QVERIFY(w.dataset());  // the first file, here
+        QCOMPARE(windows(), before + 1);  // the second, in a new window
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (auto* other = qobject_cast<ui::MainWindow*>(top); other && other != &w && other->isVisible()) {
+                QVERIFY(other->dataset());
+                QVERIFY(other->testAttribute(Qt::WA_DeleteOnClose));
+                other->close();
+            }
     }
 
     void badFileIsRefusedWithoutCrash()
