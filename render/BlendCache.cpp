@@ -150,6 +150,14 @@ vtkSmartPointer<vtkImageData> BlendCache::blend(const std::vector<SceneLayer>& l
     return e.image;
 }
 
+vtkSmartPointer<vtkImageData> BlendCache::blendForView(const std::vector<SceneLayer>& layers)
+{
+    vtkSmartPointer<vtkImageData> full = blend(layers, 1);
+    if (full && wantsInteractiveBlend(layers))
+        blend(layers, kInteractiveStride);
+    return full;
+}
+
 void BlendCache::clear()
 {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -48,6 +48,9 @@ public:
     // which gives the same voxels). Any thread; the blending runs outside the lock. Null when
     // nothing is blended.
     vtkSmartPointer<vtkImageData> blend(const std::vector<SceneLayer>& layers, int stride);
+    // What the 3D view draws: the full blend and, for a large scene, the interactive blend beside it
+    // (subsampled from the full one). Returns the full blend (null when nothing is blended).
+    vtkSmartPointer<vtkImageData> blendForView(const std::vector<SceneLayer>& layers);
     // Only from the cache (null when absent): never blends.
     vtkSmartPointer<vtkImageData> find(const std::vector<SceneLayer>& layers, int stride) const;
     bool contains(const std::vector<SceneLayer>& layers, int stride) const { return find(layers, stride) != nullptr; }

@@ -178,8 +178,7 @@ void VolumeScene::rebuild()
     hasData_ = geometry != nullptr;
     if (!ref) {
         volumeShown_ = false;
-        volume_->VisibilityOff();
-        quickVolume_->VisibilityOff();
+        applyVolumeVisibility();
         for (auto& s : surfaces_)
             renderer_->RemoveActor(s);
         surfaces_.clear();
@@ -255,8 +254,7 @@ void VolumeScene::buildComposite()
     if (!image) {  // only surfaces and planes
         shownStride_ = 0;
         volumeShown_ = quickReady_ = false;
-        volume_->VisibilityOff();
-        quickVolume_->VisibilityOff();
+        applyVolumeVisibility();
         return;
     }
     showImage(shownImage_, image);
@@ -269,8 +267,15 @@ void VolumeScene::buildComposite()
             quickReady_ = true;
         }
     volumeShown_ = true;
-    volume_->SetVisibility(!quickReady_ || !interactiveDetail_);
-    quickVolume_->SetVisibility(quickReady_ && interactiveDetail_);
+    applyVolumeVisibility();
+}
+
+bool VolumeScene::applyVolumeVisibility()
+{
+    const bool quick = volumeShown_ && quickReady_ && interactiveDetail_;
+    volume_->SetVisibility(volumeShown_ && !quick);
+    quickVolume_->SetVisibility(quick);
+    return quick;
 }
 
 void VolumeScene::showImage(vtkImageData* shown, vtkImageData* blend)
@@ -298,9 +303,7 @@ void VolumeScene::applyLevelOfDetail()
         m->SetImageSampleDistance(interactiveDetail_ ? 2.5f : 1.0f);
     }
     // Props are gathered after this event: the visibility chosen here is what this render draws.
-    const bool quick = volumeShown_ && quickReady_ && interactiveDetail_;
-    volume_->SetVisibility(volumeShown_ && !quick);
-    quickVolume_->SetVisibility(quick);
+    const bool quick = applyVolumeVisibility();
     drawnStride_ = !volumeShown_ ? 0 : quick ? kInteractiveStride : shownStride_;
 }
 
@@ -415,8 +418,7 @@ void VolumeScene::buildOverlays()
 void VolumeScene::buildIsoSurfaces()
 {
     volumeShown_ = quickReady_ = false;
-    volume_->VisibilityOff();
-    quickVolume_->VisibilityOff();
+    applyVolumeVisibility();
     for (auto& s : surfaces_)
         renderer_->RemoveActor(s);
     surfaces_.clear();

@@ -113,6 +113,9 @@ private:
     static constexpr int kMaxColorBars = 5;  // more would cover the view
     void applyLevelOfDetail();
     static void showImage(vtkImageData* shown, vtkImageData* blend);
+    // Which of the two volumes is drawn: the interactive blend while interacting with a large
+    // scene, else the full one; neither without a blend. True when the interactive one is drawn.
+    bool applyVolumeVisibility();
     void buildOverlays();
     vtkSmartPointer<vtkActor> makeSurface(const SceneLayer& layer) const;
     vtkSmartPointer<vtkImageActor> makePlane(const SceneLayer& layer) const;

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/forces/TfmInputLoader.h"
+#include "core/forces/TfmPipeline.h"
 #include "core/forces/TfmOutput.h"
 #include "core/util/Errors.h"
 
@@ -16,10 +17,14 @@ QString checkForceRequest(const ForceRequest& r)
         return QObject::tr("choose the relaxed and the stressed bead volume");
     if (r.outputPath.isEmpty())
         return QObject::tr("choose where to write the results");
-    if (!(r.young_Pa > 0))
-        return QObject::tr("Young's modulus must be > 0 Pa");
-    if (!(r.poisson > -1 && r.poisson < 0.5))
-        return QObject::tr("the Poisson ratio must lie in (-1, 0.5)");
+    try {
+        Material material;
+        material.young_Pa = r.young_Pa;
+        material.poisson = r.poisson;
+        checkMaterial(material);  // the rule the pipeline applies
+    } catch (const InputError& e) {
+        return QString::fromStdString(e.what());
+    }
     if (r.window < 8 || r.window > 512)
         return QObject::tr("the correlation window must be between 8 and 512 voxels");
     const QString out = QFileInfo(r.outputPath).absoluteFilePath();

@@ -44,9 +44,7 @@ void FramePrefetcher::request(const SceneRecipe& recipe, std::size_t frame, std:
         // Nothing may escape a pool thread (std::terminate): out of memory or an unreadable frame
         // only means that nothing was prepared; the view blends or reports it when it gets there.
         try {
-            if (cache && !shown.empty() && cache->blend(shown, 1)) {  // null: nothing to blend, no signal
-                if (render::wantsInteractiveBlend(shown))
-                    cache->blend(shown, render::kInteractiveStride);  // subsampled from the full one
+            if (cache && !shown.empty() && cache->blendForView(shown)) {  // null: nothing to blend, no signal
                 if (superseded())
                     return;
                 QMetaObject::invokeMethod(
@@ -61,12 +59,8 @@ void FramePrefetcher::request(const SceneRecipe& recipe, std::size_t frame, std:
                     if (f)
                         recipe.dataset->prefetch(c, *f);
                 }
-            if (cache && blendAhead && !frames.empty() && !superseded()) {
-                const std::vector<render::SceneLayer> next = recipe.at(frames.front());  // as playback goes
-                cache->blend(next, 1);
-                if (render::wantsInteractiveBlend(next))
-                    cache->blend(next, render::kInteractiveStride);
-            }
+            if (cache && blendAhead && !frames.empty() && !superseded())
+                cache->blendForView(recipe.at(frames.front()));  // the next frame, as playback goes
         } catch (const std::exception&) {
         }
         counter->fetch_add(1);

@@ -388,7 +388,7 @@ std::vector<render::SceneLayer> MainWindow::shownScene(const SceneRecipe& recipe
     if (VolumePtr selected = selectedCellsVolume()) {
         // The cells selected in the profiling panel, drawn over the data in one bright colour.
         render::SceneLayer s;
-        s.name = "selected cells";
+        s.name = kSelectedCellsLayer;
         s.role = ChannelRole::Other;
         s.volume = std::move(selected);
         s.style.color = {1.f, 0.85f, 0.f};
@@ -444,7 +444,7 @@ void MainWindow::refreshScene(BlendWhen when, bool retry)
             viewer_->setTimeText(QString());
     }
     // The next frame is blended ahead only without a cell highlight (the recipe has no highlight layer).
-    const bool highlighted = scene.size() > 0 && scene.back().name == "selected cells";
+    const bool highlighted = scene.size() > 0 && scene.back().name == kSelectedCellsLayer;
     prefetcher_->request(recipe, t, ready ? std::vector<render::SceneLayer>{} : scene, !highlighted);
     if (!problem.empty())
         statusBar()->showMessage(QString::fromStdString(problem));
@@ -900,8 +900,7 @@ bool MainWindow::confirmDiscardLayers(const QString& action, std::function<void(
     if (answer == QMessageBox::Discard)
         return true;
     if (answer == QMessageBox::Save) {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save results"), suggestedResultsPath(),
-                                                          tr("Results HDF5 (*.h5)"));
+        const QString path = askResultsPath();
         if (!path.isEmpty() && confirmCancelJob(tr("save the results"))) {
             job_->cancel();
             job_->wait();
@@ -911,10 +910,12 @@ bool MainWindow::confirmDiscardLayers(const QString& action, std::function<void(
     return false;
 }
 
-QString MainWindow::suggestedResultsPath() const
+QString MainWindow::askResultsPath()
 {
+    // Beside the open file by default: NAME_results.h5.
     const QFileInfo f(path_);
-    return f.dir().filePath(f.completeBaseName() + "_results.h5");
+    return QFileDialog::getSaveFileName(this, tr("Save results"), f.dir().filePath(f.completeBaseName() + "_results.h5"),
+                                        tr("Results HDF5 (*.h5)"));
 }
 
 void MainWindow::chooseSaveResults()
@@ -925,8 +926,7 @@ void MainWindow::chooseSaveResults()
         statusBar()->showMessage(tr("%1 is running; save the results when it has finished").arg(job_->title()));
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save results"), suggestedResultsPath(),
-                                                      tr("Results HDF5 (*.h5)"));
+    const QString path = askResultsPath();
     if (!path.isEmpty())
         startSaveResults(path);
 }

@@ -35,6 +35,8 @@ struct ForceRequest;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // The layer drawing the cells selected in the profiling panel over the data.
+    static constexpr const char* kSelectedCellsLayer = "selected cells";
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -114,7 +116,7 @@ private:
     bool confirmDiscardLayers(const QString& action, std::function<void()> retry);
     // A running job before an action that would end it: true when the user agrees to cancel it.
     bool confirmCancelJob(const QString& action);
-    QString suggestedResultsPath() const;
+    QString askResultsPath();  // the save dialog for results; empty when cancelled
     // The RI channel and its frame at the shown time, for a job on it; nullopt (with a message when
     // there is no RI) when nothing can start.
     std::optional<std::pair<std::size_t, std::size_t>> shownRiFrame(const QString& what);

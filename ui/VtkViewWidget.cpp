@@ -7,7 +7,6 @@
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
-#include <vector>
 
 #include <vtkCallbackCommand.h>
 #include <vtkCommand.h>
@@ -103,7 +102,6 @@ QWindow* VtkViewWidget::glWindow() const { return glWindow_; }
 
 void VtkViewWidget::requestRender()
 {
-    renderPending_ = true;
     glWindow_->update();
 }
 
@@ -120,7 +118,6 @@ void VtkViewWidget::initializeSurface()
     window_->SetReadyForRendering(true);
     window_->SetFrameBlitModeToBlitToCurrent();
     window_->OpenGLInitContext();
-    renderPending_ = true;
 }
 
 void VtkViewWidget::resizeSurface(int w, int h)
@@ -129,14 +126,12 @@ void VtkViewWidget::resizeSurface(int w, int h)
     const int pw = static_cast<int>(w * dpr), ph = static_cast<int>(h * dpr);
     window_->SetSize(pw, ph);
     interactor_->UpdateSize(pw, ph);
-    renderPending_ = true;
     Q_EMIT resized();
 }
 
 void VtkViewWidget::renderAndClearAlpha()
 {
     window_->Render();
-    renderPending_ = false;
     // Opaque alpha: the window system must not blend the view with what lies beneath.
     QOpenGLFunctions* f = glWindow_->context()->functions();
     f->glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
@@ -164,18 +159,15 @@ QImage VtkViewWidget::grabFramebuffer()
     renderAndClearAlpha();
     // Read the back buffer VTK just blitted into; it is never swapped, the screen keeps its frame.
     const int w = window_->GetSize()[0], h = window_->GetSize()[1];
-    QImage img(w, h, QImage::Format_RGBA8888);
+    QImage img(w, h, QImage::Format_RGBA8888);  // rows of 4 w bytes: no padding to tell GL about
     QOpenGLExtraFunctions* f = glWindow_->context()->extraFunctions();
     f->glBindFramebuffer(GL_READ_FRAMEBUFFER, glWindow_->defaultFramebufferObject());
     f->glReadBuffer(GL_BACK);
     f->glPixelStorei(GL_PACK_ALIGNMENT, 4);
-    std::vector<uchar> rows(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
-    f->glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rows.data());
-    for (int y = 0; y < h; ++y)  // GL rows run bottom-up
-        std::copy_n(rows.data() + static_cast<std::size_t>(h - 1 - y) * static_cast<std::size_t>(w) * 4,
-                    static_cast<std::size_t>(w) * 4, img.scanLine(y));
+    f->glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, img.bits());
     glWindow_->doneCurrent();
     inPaint_ = false;
+    img = img.mirrored();  // GL rows run bottom-up
     img.setDevicePixelRatio(glWindow_->devicePixelRatio());
     return img.convertToFormat(QImage::Format_RGB32);
 }

@@ -77,7 +77,6 @@ private:
     bool sliceMode_ = false;
     bool picking_ = false;
     QPointF pressAt_{-1000, -1000};  // where the left button went down (click vs. rotate)
-    bool renderPending_ = true;
     QTimer* stillTimer_ = nullptr;
 };
 

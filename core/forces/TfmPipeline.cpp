@@ -4,12 +4,17 @@
 
 namespace rfx {
 
-void checkTfmInputs(const Material& m, const VolumePtr& relaxed, const VolumePtr& stressed, const VolumePtr& cellMask)
+void checkMaterial(const Material& m)
 {
     if (!(m.young_Pa > 0) || !std::isfinite(m.young_Pa))
         throw InputError("Young's modulus must be > 0 Pa");
     if (!(m.poisson > -1 && m.poisson < 0.5))
         throw InputError("Poisson ratio must lie in (-1, 0.5)");
+}
+
+void checkTfmInputs(const Material& m, const VolumePtr& relaxed, const VolumePtr& stressed, const VolumePtr& cellMask)
+{
+    checkMaterial(m);
     if (!relaxed || !stressed)
         throw std::invalid_argument("3D force microscopy: missing volume");
     if (cellMask && cellMask->shape() != relaxed->shape())

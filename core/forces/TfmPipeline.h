@@ -24,6 +24,8 @@ struct TfmResult {
     ElasticityResult elasticity;
 };
 
+// E > 0 (finite) and -1 < nu < 0.5; InputError otherwise. The GUI asks it before loading anything.
+void checkMaterial(const Material& material);
 // The checks both methods make before any work: E > 0, -1 < nu < 0.5, both volumes present, the mask (if
 // any) the bead volumes' shape. InputError otherwise.
 void checkTfmInputs(const Material& material, const VolumePtr& relaxed, const VolumePtr& stressed,
