@@ -8,7 +8,10 @@
 #include <QSurfaceFormat>
 #include <QTimer>
 #include <QWidget>
+#include <QtTest>
 #include <cstdlib>
+
+#include "ui/MainWindow.h"
 
 namespace rfx::test {
 
@@ -36,6 +39,13 @@ ColourCounts countColours(const QImage& img)
 }
 
 QString screenshotPath(const QString& name) { return QString(REFRACTOME_SCREENSHOT_DIR) + "/" + name; }
+
+bool showWithFile(rfx::ui::MainWindow& w, const QString& path, QSize size)
+{
+    w.resize(size);
+    w.show();
+    return QTest::qWaitForWindowExposed(&w) && w.openFile(path, true);
+}
 
 QImage screenImage(const QWidget& window)
 {

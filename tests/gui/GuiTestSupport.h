@@ -1,10 +1,14 @@
 #pragma once
 // Shared helpers of the GUI tests: pixel statistics of screenshots and the surface format.
 #include <QImage>
+#include <QSize>
 #include <QMessageBox>
 #include <QString>
 
 class QWidget;
+namespace rfx::ui {
+class MainWindow;
+}
 
 namespace rfx::test {
 
@@ -15,6 +19,8 @@ struct ColourCounts {
 
 ColourCounts countColours(const QImage& img);
 QString screenshotPath(const QString& name);
+// Shows `w` at `size`, waits until it is on screen and opens `path` quietly; false when any step fails.
+bool showWithFile(rfx::ui::MainWindow& w, const QString& path, QSize size = {1000, 700});
 // What the screen shows of a top-level window, native child windows (the GL views) included;
 // QWidget::grab() would leave those out.
 QImage screenImage(const QWidget& window);

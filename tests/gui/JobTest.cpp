@@ -51,12 +51,6 @@ std::string writeCrop(const rfx::test::TempDir& dir)
     return path;
 }
 
-bool showWithFile(ui::MainWindow& w, const std::string& path)
-{
-    w.show();
-    return QTest::qWaitForWindowExposed(&w) && w.openFile(QString::fromStdString(path), true);
-}
-
 // Answers the save dialog that a Save in the question opens (checked 600 ms later) with `path`.
 void answerNextSaveDialog(const QString& path, bool* asked)
 {
@@ -171,7 +165,7 @@ private Q_SLOTS:
         rfx::test::TempDir dir;
         const std::string crop = writeCrop(dir);
         ui::MainWindow w;
-        QVERIFY(showWithFile(w, crop));
+        QVERIFY(rfx::test::showWithFile(w, QString::fromStdString(crop)));
         PredictionOptions o;
         o.tta = 8;  // long enough to still run when we try to close
         QVERIFY(w.startPrediction(o));
@@ -194,7 +188,7 @@ private Q_SLOTS:
         rfx::test::TempDir dir;
         const std::string crop = writeCrop(dir);
         ui::MainWindow w;
-        QVERIFY(showWithFile(w, crop));
+        QVERIFY(rfx::test::showWithFile(w, QString::fromStdString(crop)));
         QVERIFY(!w.hasUnsavedLayers());
         PredictionOptions o;
         o.tta = 1;

@@ -90,10 +90,7 @@ private Q_SLOTS:
     void opensDemoWithOneLayerPerChannel()
     {
         ui::MainWindow w;
-        w.resize(1300, 850);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE, {1300, 850}));
         auto* list = w.findChild<QListWidget*>("layerList");
         QVERIFY(list);
         QCOMPARE(list->count(), static_cast<int>(w.dataset()->channelCount()));
@@ -134,10 +131,7 @@ private Q_SLOTS:
     void togglingAndRecolouringLayersChangesThePicture()
     {
         ui::MainWindow w;
-        w.resize(1200, 800);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE, {1200, 800}));
         ui::LayerModel* m = w.layers();
         showOnly(m, {"nucleus"});
         w.setRenderMode(render::RenderMode::MaximumIntensity);
@@ -184,10 +178,7 @@ private Q_SLOTS:
     void renderModesAndAnnotations()
     {
         ui::MainWindow w;
-        w.resize(1100, 750);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE, {1100, 750}));
         w.setRenderMode(render::RenderMode::MaximumIntensity);
         auto mip = countColours(shot3D(w, "gui_mip.png"));
         QVERIFY(mip.blue > 50 && mip.yellow > 5 && mip.magenta > 50);
@@ -205,10 +196,7 @@ private Q_SLOTS:
     void slicesAreLinkedByTheCrosshair()
     {
         ui::MainWindow w;
-        w.resize(1200, 800);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE, {1200, 800}));
         QTest::qWait(100);
         ui::ViewerWidget* viewer = w.viewer();
         const auto before = viewer->crosshair();
@@ -234,10 +222,7 @@ private Q_SLOTS:
     void timeLapsePlaysAndPrefetches()
     {
         ui::MainWindow w;
-        w.resize(1000, 700);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE));
         w.setFrame(3);
         QCOMPARE(w.currentFrame(), 3);
         auto* label = w.findChild<QLabel*>("timeLabel");
@@ -276,10 +261,7 @@ private Q_SLOTS:
     void largeBlendsAreMadeOffTheGuiThread()
     {
         ui::MainWindow w;
-        w.resize(1000, 700);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE));
         w.setSyncBlendLimit(0);  // every blend counts as large: the path a 512 x 512 x 64 field takes
         w.refreshNow();
         render::VolumeScene* scene = w.viewer()->scene();
@@ -307,10 +289,7 @@ private Q_SLOTS:
     void transferFunctionEditorEditsTheRiCurve()
     {
         ui::MainWindow w;
-        w.resize(1100, 800);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE, {1100, 800}));
         ui::LayerModel* m = w.layers();
         const int ri = m->indexOf("ri");
         w.layersPanel()->setCurrentLayer(ri);
@@ -364,10 +343,7 @@ private Q_SLOTS:
             out.commit();
         }
         ui::MainWindow w;
-        w.resize(1000, 700);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(QString::fromStdString(path), true));
+        QVERIFY(rfx::test::showWithFile(w, QString::fromStdString(path)));
         ui::LayerModel* m = w.layers();
         QCOMPARE(m->count(), 3);
         const int nuc = m->indexOf("nucleus"), std = m->indexOf("nucleus_data_std");
@@ -486,10 +462,7 @@ private Q_SLOTS:
             out.commit();
         }
         ui::MainWindow w;
-        w.resize(900, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(QString::fromStdString(path), true));
+        QVERIFY(rfx::test::showWithFile(w, QString::fromStdString(path), {900, 650}));
         ui::LayerModel* m = w.layers();
         const int vec = m->indexOf("displacement");
         QVERIFY(vec >= 0);
@@ -510,10 +483,7 @@ private Q_SLOTS:
     void segmentsTheShownFrameThroughTheJob()
     {
         ui::MainWindow w;
-        w.resize(1000, 700);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE));
         w.setFrame(2);
         ui::LayerModel* m = w.layers();
         const int before = m->count();
@@ -592,10 +562,7 @@ private Q_SLOTS:
         QCOMPARE(dialog.request().window, 16);
 
         ui::MainWindow w;
-        w.resize(1000, 700);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(req.relaxedPath, true));
+        QVERIFY(rfx::test::showWithFile(w, req.relaxedPath));
         QString error;
         ui::ForceRequest over = req;
         over.outputPath = req.stressedPath;
@@ -638,10 +605,7 @@ private Q_SLOTS:
             writeTfmOutputs(req, r);
         }
         ui::MainWindow w;
-        w.resize(1000, 700);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(QString::fromStdString(path), true));
+        QVERIFY(rfx::test::showWithFile(w, QString::fromStdString(path)));
         w.refreshNow();
         render::VolumeScene* scene = w.viewer()->scene();
         ui::LayerModel* m = w.layers();
@@ -682,10 +646,7 @@ private Q_SLOTS:
     void clippingBoxCutsTheVolume()
     {
         ui::MainWindow w;
-        w.resize(900, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE, {900, 650}));
         w.refreshNow();
         QTest::qWait(100);
         const double whole = rfx::test::countColours(w.view()->grabFramebuffer()).foreground;
@@ -712,10 +673,7 @@ private Q_SLOTS:
     void hoveringShowsTheTooltipWithoutRendering()
     {
         ui::MainWindow w;
-        w.resize(1000, 700);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE));
         QTest::qWait(800);  // the still frame after opening
         int renders = 0;
         auto counter = vtkSmartPointer<vtkCallbackCommand>::New();

@@ -35,10 +35,7 @@ private Q_SLOTS:
     void exportsTimeLapseAndRotation()
     {
         ui::MainWindow w;
-        w.resize(1000, 700);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(REFRACTOME_DEMO_FILE, true));
+        QVERIFY(rfx::test::showWithFile(w, REFRACTOME_DEMO_FILE));
         w.refreshNow();
         rfx::test::TempDir dir;
         ui::BackgroundJob* job = w.job();

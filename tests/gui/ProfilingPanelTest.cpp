@@ -120,10 +120,7 @@ private Q_SLOTS:
     void profilesTheOpenDatasetThroughTheJob()
     {
         ui::MainWindow w;
-        w.resize(1800, 1000);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(QString::fromStdString(control_), true));
+        QVERIFY(rfx::test::showWithFile(w, QString::fromStdString(control_), {1800, 1000}));
         QVERIFY(w.layers()->indexOf("cell_labels") < 0);
         ui::ProfilingPanel* panel = w.profilingPanel();
         QSignalSpy progress(w.job(), &ui::BackgroundJob::progress);
@@ -398,10 +395,7 @@ private Q_SLOTS:
     {
         QVERIFY(!controlCsv_.isEmpty());
         ui::MainWindow w;
-        w.resize(1800, 1000);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(QString::fromStdString(treated_), true));
+        QVERIFY(rfx::test::showWithFile(w, QString::fromStdString(treated_), {1800, 1000}));
         ui::ProfilingPanel* panel = w.profilingPanel();
         panel->findChild<QLineEdit*>("conditionEdit")->setText("treated");
 
