@@ -10,6 +10,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QDragEnterEvent>
 #include <QMimeData>
 #include <QUrl>
@@ -569,6 +570,23 @@ private Q_SLOTS:
         QVERIFY(!w.startForceReconstruction(over, &error));  // never over an input
         QVERIFY(!error.isEmpty());
         QSignalSpy failed(w.job(), &ui::BackgroundJob::failed);
+        // Bead volumes of different sizes: the job fails with the loader's one-line reason and
+        // writes nothing.
+        {
+            Volume small = Volume::zeros<float>([&] {
+                Grid g = bp.relaxed.grid();
+                g.shape = {16, 32, 32};
+                return g;
+            }());
+            ui::ForceRequest mismatched = req;
+            mismatched.stressedPath = write("small", small, ChannelRole::MeasuredFluorescence);
+            QVERIFY2(w.startForceReconstruction(mismatched, &error), qPrintable(error));
+            QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 60000);
+            const QString why = failed.front().at(1).toString();
+            QVERIFY2(why.contains("shape differs"), qPrintable(why));
+            QVERIFY(!QFileInfo::exists(req.outputPath));
+            failed.clear();
+        }
         QVERIFY2(w.startForceReconstruction(req, &error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(!w.job()->running(), 120000);
         QVERIFY(failed.isEmpty());
