@@ -14,8 +14,9 @@ using namespace rfx;
 TEST_CASE("Classical TFM recovers a well-separated force dipole from synthetic beads", "[tfm]")
 {
     // The default eight forces sit 3-8 µm apart on the cell, closer than a correlation window, and cannot be
-    // told apart; two forces 24 µm apart can. 64x96x128 voxels of 0.4 µm, 1 % noise, 0.04 beads/µm³ so
-    // 16-voxel windows (6.4 µm) hold ~10 beads, forces of 30 nN (3.4 voxels at the nearest beads).
+    // told apart; two forces 25 µm apart in the gel can. 96x128x160 voxels of 0.4 µm (every face of the
+    // node grid >= 13 µm from a force), 1 % noise, 0.04 beads/µm³ so 16-voxel windows (6.4 µm) hold ~10
+    // beads, forces of 30 nN.
     for (std::uint64_t seed : {1, 2, 3}) {
         const BeadPair bp = test::dipolePair(seed);
         TfmInputs in;
@@ -29,9 +30,10 @@ TEST_CASE("Classical TFM recovers a well-separated force dipole from synthetic b
             const double angle = std::acos(std::clamp(half[k].normalized().dot(truth.normalized()), -1.0, 1.0)) * 57.29578;
             INFO("seed " << seed << " force " << k << ": recovered " << half[k].transpose() << " (" << half[k].norm()
                          << " pN), true " << truth.transpose() << ", angle " << angle << " deg");
-            // Measured over seeds 1-3: magnitude -25 % to +6 %, direction 5-18 deg (docs/tfm.md).
-            CHECK(half[k].norm() == Approx(truth.norm()).epsilon(0.30));
-            CHECK(angle < 20.0);
+            // The issue's criterion. Measured over seeds 1-3: magnitude -9.1 % to +2.4 %, direction 1.9-9.2 deg
+            // (docs/tfm.md).
+            CHECK(half[k].norm() == Approx(truth.norm()).epsilon(0.15));
+            CHECK(angle < 10.0);
         }
         CHECK(r.elasticity.summary.contractility_pN > 0);
     }

@@ -108,7 +108,7 @@ TEST_CASE("DVC recovers sub-voxel translations to a few hundredths of a voxel pe
             }
         for (int c = 0; c < 3; ++c) {
             INFO("shift " << shift[0] << "," << shift[1] << "," << shift[2] << " component " << c);
-            CHECK(std::sqrt(se[c] / r.nodes.voxels()) < 0.05);  // measured 0.01-0.03
+            CHECK(std::sqrt(se[c] / r.nodes.voxels()) < 0.02);  // measured 0.002-0.010 (trilinear offsets: 0.01-0.03)
         }
         // The node grid: 32-voxel windows at 50 % overlap, first node at the first window's centre.
         CHECK(r.step == std::array<int, 3>{16, 16, 16});

@@ -41,15 +41,19 @@ Eigen::Vector3d dipoleCentre(const BeadPair& bp)
 }
 } // namespace
 
-BeadPair dipolePair(std::uint64_t seed)
+BeadPair dipolePair(std::uint64_t seed, double noise)
 {
     BeadPairParams p;
-    p.shape = {64, 96, 128};
+    p.shape = {96, 128, 160};
     p.seed = seed;
+    p.noise = noise;
     p.beadDensity_per_um3 = 0.04;
-    const Eigen::Vector3d L(127 * 0.4, 95 * 0.4, 63 * 0.4), c = 0.5 * L;
+    // A bead-free cell between the forces would cut the surface through which each force is measured
+    // (no beads, so no displacement, inside it): the forces sit in the gel, around a 1 µm bead-free core.
+    p.cellSemiAxes_um = {0.5, 0.5, 0.5};
+    const Eigen::Vector3d L((p.shape[2] - 1) * 0.4, (p.shape[1] - 1) * 0.4, (p.shape[0] - 1) * 0.4), c = 0.5 * L;
     const Eigen::Vector3d d = Eigen::Vector3d(1, 0.3, 0.2).normalized();
-    const double sep = 0.5 * L.x();
+    const double sep = 25.4;
     p.forces = {{c - 0.5 * sep * d, 30000 * d}, {c + 0.5 * sep * d, -30000 * d}};
     return generateBeadPair(p);
 }

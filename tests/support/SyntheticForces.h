@@ -21,9 +21,10 @@ struct KelvinFieldError {
 // field at the forces). displacement_um: float32, 3 components (x, y, z) on `nodes`.
 KelvinFieldError kelvinFieldError(const Grid& nodes, const Volume& displacement_um, const BeadPair& pair);
 
-// Two 30 nN forces 24 µm apart along (1, 0.3, 0.2), pulling towards each other, in 64x96x128 voxels of
-// 0.4 µm with 0.04 beads/µm³ (16-voxel windows hold ~10 beads), 1 % noise.
-BeadPair dipolePair(std::uint64_t seed);
+// Two 30 nN forces 25.4 µm apart along (1, 0.3, 0.2), pulling towards each other, in the gel (a 1 µm
+// bead-free core at the centre, no cell between them), 96x128x160 voxels of 0.4 µm, so every face of the
+// field lies at least 13 µm from a force; 0.04 beads/µm³ (16-voxel windows hold ~10 beads).
+BeadPair dipolePair(std::uint64_t seed, double noise = 0.01);
 
 // The dipole's two forces as recovered: the sums of nodal forces (pN, x y z) on either side of the
 // plane through its centre normal to its axis (by the divergence theorem, the force inside each half).
