@@ -3,6 +3,10 @@
 #include <string>
 #include <vector>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "app/cli/Commands.h"
 #include "core/util/Version.h"
 #ifdef REFRACTOME_HAVE_TORCH
@@ -27,6 +31,14 @@ void printUsage(std::ostream& out)
 
 int main(int argc, char** argv)
 {
+#ifdef __GLIBC__
+    // A batch process: keep freed memory for reuse instead of handing every large block back to the
+    // kernel. LibTorch and the volume code allocate and free buffers of 30-100 MB per operation; by
+    // glibc's default each is a fresh mmap, page-faulted in again (1.4 s of system time in a 4.4 s
+    // learned force run, docs/performance.md). Peak memory is unchanged; it is returned at exit.
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
 #ifdef REFRACTOME_HAVE_TORCH
     rfx::torchbackend::install();
 #endif

@@ -9,7 +9,8 @@ stress, force density, nodal forces) on the same node grid as the classical meth
     the relaxed image's gradient and its windowed structure tensor once per level; per update the
     stressed volume is warped by the current field with trilinear sampling, the residual projected on
     the gradient and pooled over Gaussian windows on the 1/4-resolution grid, a regularised 3x3 solve)
-    gives 2 updates at 1/4 and 3 at 1/2 resolution;
+    gives 2 updates at 1/4 and 3 at 1/2 resolution, the last of which warps the full-resolution
+    stressed volume and pools it (linear interpolation of the pooled image biases the solution);
   learned: the window widths and the regulariser of the correlation layer, and a small CNN on the
     1/4-resolution grid (field, last update, texture, residual energy, brightness -> correction);
   the field is upsampled (trilinear) to the input grid and converted to µm.
@@ -103,12 +104,20 @@ class ForceNet(nn.Module):
         return torch.cat([m[:, 0:3] + reg, m[:, 3:6]], 1), tr
 
     def lk(self, a: torch.Tensor, g: torch.Tensor, m: torch.Tensor, b: torch.Tensor, uc: torch.Tensor, s: int,
-           sigma: torch.Tensor):
+           sigma: torch.Tensor, f: int):
         """One Lucas-Kanade update on the 1/4 grid (inverse-compositional form: the relaxed image's gradient
-        and structure tensor m are computed once per level); a, b at a resolution s times finer than uc
-        (voxels there). Returns the update and the windowed squared residual."""
-        u = F.interpolate(uc, scale_factor=float(s), mode="trilinear", align_corners=False) if s > 1 else uc
-        r = a - self.warp(b, u)
+        and structure tensor m are computed once per level); a at a resolution s times finer than uc (voxels
+        there), b (the stressed image) f times finer than a. Returns the update and the windowed squared
+        residual."""
+        u = F.interpolate(uc, scale_factor=float(s * f), mode="trilinear", align_corners=False) if s * f > 1 else uc
+        # Warping b finer than the level and pooling it: linear interpolation blurs the beads asymmetrically
+        # and pulls the solution towards whole cells of the grid it samples (at the 1/2 level, warped
+        # there, small displacements came out 1.33x too large); at full resolution that pull is a
+        # fraction of a voxel (slope 0.99 with the last update warped there).
+        wb = self.warp(b, u * float(f))
+        if f > 1:
+            wb = F.avg_pool3d(wb, f)
+        r = a - wb
         gr = torch.cat([g * r, r * r], 1)
         if s > 1:
             gr = F.avg_pool3d(gr, s)
@@ -141,14 +150,19 @@ class ForceNet(nn.Module):
         g4 = self.grad(a4)
         m4, tr4 = self.tensor(g4, 1, sig[0])
         for _ in range(self.iter4):
-            d, rr = self.lk(a4, g4, m4, b4, uc * 0.25, 1, sig[0])
+            d, rr = self.lk(a4, g4, m4, b4, uc * 0.25, 1, sig[0], 1)
             uc = uc + 4.0 * d
         g2 = self.grad(a2)
         m2, tr = self.tensor(g2, 2, sig[1])
         d = torch.zeros_like(uc)
         rr = torch.zeros_like(tr)
-        for _ in range(self.iter2):
-            d, rr = self.lk(a2, g2, m2, b2, uc * 0.5, 2, sig[1])
+        for it in range(self.iter2):
+            # The last update warps the full-resolution stressed image (see lk); the earlier ones the
+            # level's own, 8x cheaper.
+            if it == self.iter2 - 1:
+                d, rr = self.lk(a2, g2, m2, x[:, 1:2], uc * 0.5, 2, sig[1], 2)
+            else:
+                d, rr = self.lk(a2, g2, m2, b2, uc * 0.5, 2, sig[1], 1)
             d = 2.0 * d
             uc = uc + d
         # Features of the learned correction: field, last update, texture (structure tensor, normalised,

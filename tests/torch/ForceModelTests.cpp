@@ -171,7 +171,8 @@ TEST_CASE("The learned force method is within twice the classical displacement e
     CHECK_THROWS_AS(runLearnedTfm(li), InputError);
 }
 
-TEST_CASE("The learned force method finds both forces of a well-separated dipole, short of the classical accuracy", "[tfm][force]")
+TEST_CASE("The learned force method recovers a well-separated force dipole, within 35 % and 25 degrees",
+          "[tfm][force]")
 {
     torchbackend::install();
     for (std::uint64_t seed : {1, 2, 3}) {
@@ -192,16 +193,12 @@ TEST_CASE("The learned force method finds both forces of a well-separated dipole
             INFO("seed " << seed << " force " << k << ": recovered " << half[k].transpose() << " (" << half[k].norm()
                          << " pN, along the true force " << half[k].dot(axis) << " pN), true " << truth.transpose()
                          << ", angle " << angle << " deg");
-            // The learned method misses the issue's criterion (docs/tfm.md): measured over seeds 1-3,
-            // magnitude -79 % to -26 %, direction 10-59 deg, against the classical -9 % to +2 % and 2-9 deg
-            // (its test asserts the criterion, 15 % and 10 deg). Its wide correlation windows flatten the
-            // strain at the measuring surface (force 0 -18 to -28 % already at nu = 0), and lambda = 9 mu
-            // at nu = 0.45 multiplies the error of tr(eps). This guards what it does reach: each half still holds a
-            // force pulling towards the other one, of the right order.
-            const double along = half[k].dot(axis) / truth.norm();
-            CHECK(along > 0.1);
-            CHECK(along < 1.3);
-            CHECK(angle < 70.0);
+            // Measured over seeds 1-3 (docs/tfm.md): magnitude -29.8 % to +4.9 %, direction 1.4-19.9 deg,
+            // against the classical -9.1 % to +2.4 % and 1.9-9.2 deg (its test asserts the issue's 15 % and
+            // 10 deg). Twice the classical errors (18 %, 18 deg) holds for 5 of the 6 magnitudes and 5 of the
+            // 6 directions; this guards what the learned method reaches.
+            CHECK(half[k].norm() == Approx(truth.norm()).epsilon(0.35));
+            CHECK(angle < 25.0);
         }
     }
 }
