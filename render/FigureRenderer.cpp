@@ -6,6 +6,7 @@
 #include <vtkRenderer.h>
 
 #include "render/OffscreenWindow.h"
+#include "render/RenderLock.h"
 #include "render/SliceScene.h"
 
 namespace rfx::render {
@@ -57,6 +58,7 @@ void renderFigure(const std::vector<SceneLayer>& layers, const FigureOptions& op
         SliceScene scene(window, options.axis);
         scene.show(compositor, options.position.value_or(centre));
         scene.resetCamera();
+        const RenderGuard turn(renderMutex());
         window->Render();
         writeWindowPng(window, pngPath);
         return;
@@ -65,6 +67,7 @@ void renderFigure(const std::vector<SceneLayer>& layers, const FigureOptions& op
     setUpFigureScene(scene, visible, options);
     // A still figure gets full-quality rays.
     window->SetDesiredUpdateRate(0.0001);
+    const RenderGuard turn(renderMutex());
     window->Render();
     writeWindowPng(window, pngPath);
 }

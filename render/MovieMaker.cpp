@@ -9,6 +9,7 @@
 #include "core/util/Errors.h"
 #include "render/MovieWriter.h"
 #include "render/OffscreenWindow.h"
+#include "render/RenderLock.h"
 #include "render/VolumeScene.h"
 
 namespace rfx::render {
@@ -44,8 +45,11 @@ void encodeFrames(std::size_t count, Prepare prepare, vtkRenderWindow* window, M
         if (progress)
             progress(double(i) / double(count), "frame " + std::to_string(i + 1) + "/" + std::to_string(count));
         prepare(i);
-        window->Render();
-        writer.addFrame(window);
+        {
+            const RenderGuard turn(renderMutex());
+            window->Render();
+            writer.addFrame(window);
+        }
     }
     cancel.check();
     writer.finish();

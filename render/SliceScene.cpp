@@ -20,6 +20,8 @@
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 
+#include "render/RenderLock.h"
+
 namespace rfx::render {
 
 namespace {
@@ -198,7 +200,11 @@ void SliceScene::resetCamera()
     renderer_->ResetCameraClippingRange();
 }
 
-void SliceScene::render() { window_->Render(); }
+void SliceScene::render()
+{
+    const RenderGuard turn(renderMutex());
+    window_->Render();
+}
 vtkRenderer* SliceScene::renderer() const { return renderer_.Get(); }
 
 } // namespace rfx::render

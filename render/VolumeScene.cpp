@@ -39,6 +39,7 @@
 #include "render/ChannelCompositor.h"
 #include "render/Colormaps.h"
 #include "render/ImageDataConversion.h"
+#include "render/RenderLock.h"
 #include "render/SceneAnnotations.h"
 #include "render/VectorGlyphs.h"
 
@@ -540,7 +541,11 @@ bool VolumeScene::viewRay(int x, int y, std::array<double, 3>& nearPoint, std::a
 
 vtkRenderer* VolumeScene::renderer() const { return renderer_.Get(); }
 
-void VolumeScene::render() { window_->Render(); }
+void VolumeScene::render()
+{
+    const RenderGuard turn(renderMutex());
+    window_->Render();
+}
 
 void VolumeScene::setClipBox(const std::optional<std::array<double, 6>>& box)
 {

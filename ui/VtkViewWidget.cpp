@@ -17,6 +17,7 @@
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkRendererCollection.h>
 
+#include "render/RenderLock.h"
 #include "ui/VtkGLWindow.h"
 
 namespace rfx::ui {
@@ -131,6 +132,7 @@ void VtkViewWidget::resizeSurface(int w, int h)
 
 void VtkViewWidget::renderAndClearAlpha()
 {
+    const render::RenderGuard turn(render::renderMutex());
     window_->Render();
     // Opaque alpha: the window system must not blend the view with what lies beneath.
     QOpenGLFunctions* f = glWindow_->context()->functions();
