@@ -7,6 +7,9 @@ namespace rfx::render {
 std::recursive_mutex& renderMutex()
 {
     static std::recursive_mutex m;
+    // Before the first render: FreeType's face and size caches, enlarged so that the views' and the
+    // exports' fonts and sizes do not evict each other (the movie-export crash persisted at a lower
+    // rate with the lock alone, docs: issue #5 note). Must precede any use of the cache manager.
     static const bool roomy = [] {
         vtkFreeTypeTools* ft = vtkFreeTypeTools::GetInstance();
         ft->SetMaximumNumberOfFaces(1000);

@@ -13,11 +13,11 @@
 #include <vtkFlyingEdges3D.h>
 #include <vtkGPUVolumeRayCastMapper.h>
 #include <vtkImageActor.h>
-#include <vtkLookupTable.h>
 #include <vtkImageMapper3D.h>
 #include <vtkProp3D.h>
 #include <vtkImageSliceMapper.h>
 #include <vtkImageData.h>
+#include <vtkLookupTable.h>
 #include <vtkOutlineSource.h>
 #include <vtkPlanes.h>
 #include <vtkPiecewiseFunction.h>
@@ -34,9 +34,8 @@
 
 #include "core/model/Volume.h"
 #include "render/BlendCache.h"
-#include "render/ColorBar.h"
-
 #include "render/ChannelCompositor.h"
+#include "render/ColorBar.h"
 #include "render/Colormaps.h"
 #include "render/ImageDataConversion.h"
 #include "render/RenderLock.h"
