@@ -44,9 +44,10 @@ void encodeFrames(std::size_t count, Prepare prepare, vtkRenderWindow* window, M
         cancel.check();
         if (progress)
             progress(double(i) / double(count), "frame " + std::to_string(i + 1) + "/" + std::to_string(count));
-        prepare(i);
         {
+            // Setting up a frame measures text too (camera clipping range over label bounds).
             const RenderGuard turn(renderMutex());
+            prepare(i);
             window->Render();
             writer.addFrame(window);
         }

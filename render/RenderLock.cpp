@@ -21,4 +21,26 @@ std::recursive_mutex& renderMutex()
     return m;
 }
 
+namespace {
+thread_local int heldDepth = 0;
+}
+
+bool renderLockHeldByThisThread() { return heldDepth > 0; }
+
+RenderGuard::RenderGuard(std::recursive_mutex& m) : m_(m)
+{
+    m_.lock();
+    ++heldDepth;
+}
+
+RenderGuard::~RenderGuard()
+{
+    --heldDepth;
+    m_.unlock();
+}
+
 } // namespace rfx::render
+
+// C entry for tests/gui/FreeTypeGuard.cpp, which checks from outside (LD_PRELOAD) that VTK touches
+// FreeType only under the lock.
+extern "C" int rfx_render_lock_held() { return rfx::render::renderLockHeldByThisThread() ? 1 : 0; }

@@ -17,6 +17,8 @@
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 
+#include "render/RenderLock.h"
+
 namespace rfx::render {
 
 double niceLength(double target)
@@ -104,7 +106,10 @@ void SceneAnnotations::syncAxesCamera()
     to->SetPosition(-dop[0] * 4, -dop[1] * 4, -dop[2] * 4);
     to->SetViewUp(from->GetViewUp());
     to->ParallelProjectionOff();
-    axesRenderer_->ResetCameraClippingRange();
+    {
+        const RenderGuard turn(renderMutex());  // the axes' labels measure their text
+        axesRenderer_->ResetCameraClippingRange();
+    }
     // Keep the axes' total length stable: reset only the distance, not the orientation.
     to->SetViewAngle(30);
 }

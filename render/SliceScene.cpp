@@ -197,6 +197,7 @@ void SliceScene::resetCamera()
         aspect = (vp[2] - vp[0]) * size[0] / std::max(1.0, (vp[3] - vp[1]) * size[1]);
     }
     cam->SetParallelScale(1.08 * std::max(halfV, halfU / std::max(aspect, 1e-3)) + 1e-6);
+    const RenderGuard turn(renderMutex());  // the clipping range measures text labels' bounds
     renderer_->ResetCameraClippingRange();
 }
 

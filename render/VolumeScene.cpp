@@ -484,6 +484,8 @@ double VolumeScene::scaleBarLength() const { return annotations_->scaleBarLength
 
 void VolumeScene::resetCamera()
 {
+    // Bounds include text labels anchored in 3D, which measure their text with FreeType.
+    const RenderGuard turn(renderMutex());
     vtkCamera* cam = renderer_->GetActiveCamera();
     // Microscopy convention: looking down onto the coverslip, y pointing down the screen,
     // tilted a little so the depth is visible.
@@ -512,6 +514,7 @@ CameraState VolumeScene::camera() const
 
 void VolumeScene::setCamera(const CameraState& s)
 {
+    const RenderGuard turn(renderMutex());  // the clipping range measures text labels' bounds
     vtkCamera* cam = renderer_->GetActiveCamera();
     cam->SetPosition(s.position.data());
     cam->SetFocalPoint(s.focalPoint.data());
