@@ -6,26 +6,12 @@
 
 #include <fftw3.h>
 
+#include "core/forces/NodeLayout.h"
 #include "core/util/FftwPlanner.h"
 
 namespace rfx {
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
-
-// Tukey window (alpha 0.5): flat centre half, cosine tapers over the outer quarters. Gentler than a
-// Hann window, which would halve the effective window and so the number of beads per window.
-std::vector<double> tukey(int n)
-{
-    std::vector<double> w(static_cast<std::size_t>(n), 1.0);
-    const double alpha = 0.5, edge = alpha * (n - 1) / 2.0;
-    for (int i = 0; i < n; ++i) {
-        const double d = std::min<double>(i, n - 1 - i);
-        if (d < edge)
-            w[static_cast<std::size_t>(i)] = 0.5 * (1.0 - std::cos(kPi * d / edge));
-    }
-    return w;
-}
 
 // Weighted mean removal and apodisation in place; returns the energy sum(v'^2).
 double prepare(float* v, const std::vector<float>& w, double weightSum)
@@ -67,7 +53,7 @@ FftCorrelator::FftCorrelator(const std::array<int, 3>& shape) : shape_(shape)
             throw std::invalid_argument("FftCorrelator: window extents must be even and >= 4");
     n_ = static_cast<std::size_t>(shape[0]) * shape[1] * shape[2];
     nComplex_ = static_cast<std::size_t>(shape[0]) * shape[1] * (shape[2] / 2 + 1);
-    const auto wz = tukey(shape[0]), wy = tukey(shape[1]), wx = tukey(shape[2]);
+    const auto wz = tukeyWindow(shape[0]), wy = tukeyWindow(shape[1]), wx = tukeyWindow(shape[2]);
     weights_.resize(n_);
     std::size_t i = 0;
     for (int z = 0; z < shape[0]; ++z)

@@ -1,7 +1,8 @@
 #include "core/forces/LearnedTfm.h"
 
 #include <algorithm>
-#include <cmath>
+#include <array>
+#include <vector>
 
 #include "core/forces/NodeLayout.h"
 #include "core/prediction/Resample.h"
@@ -11,27 +12,54 @@ namespace rfx {
 
 namespace {
 
-// Trilinear sample of a float volume at voxel position (z, y, x), clamped to the volume.
-float sampleTrilinear(const Volume& v, double z, double y, double x)
+// Mean of one field component over every node's window, weighted by the classical method's Tukey
+// apodisation, as (nz, ny, nx) node values. A DVC vector is the displacement of its whole window, and
+// the learned node values are made the same quantity: point samples carried the network's fine-scale
+// errors into the strain, where the pressure term (lambda tr e, 9 mu at nu = 0.45) multiplies them.
+// Separable: x, then y, then z; windows lie inside the volume (NodeLayout).
+std::vector<double> windowMeans(const Volume& v, const NodeLayout& l)
 {
     const auto& n = v.shape();
-    const float* d = v.data<float>();
-    const double p[3] = {z, y, x};
-    std::size_t i0[3], i1[3];
-    double t[3];
+    std::array<std::vector<double>, 3> w;
     for (int a = 0; a < 3; ++a) {
-        const double c = std::clamp(p[a], 0.0, double(n[a] - 1));
-        i0[a] = static_cast<std::size_t>(std::floor(c));
-        i1[a] = std::min(i0[a] + 1, n[a] - 1);
-        t[a] = c - double(i0[a]);
+        w[a] = tukeyWindow(l.window[a]);
+        double sum = 0;
+        for (double x : w[a])
+            sum += x;
+        for (double& x : w[a])
+            x /= sum;
     }
-    double sum = 0;
-    for (int k = 0; k < 8; ++k) {
-        const std::size_t iz = (k & 4) ? i1[0] : i0[0], iy = (k & 2) ? i1[1] : i0[1], ix = (k & 1) ? i1[2] : i0[2];
-        const double w = ((k & 4) ? t[0] : 1 - t[0]) * ((k & 2) ? t[1] : 1 - t[1]) * ((k & 1) ? t[2] : 1 - t[2]);
-        sum += w * d[(iz * n[1] + iy) * n[2] + ix];
+    const std::size_t nz = n[0], ny = n[1], nx = n[2];
+    const std::size_t cz = l.count[0], cy = l.count[1], cx = l.count[2];
+    const float* d = v.data<float>();
+    std::vector<double> bx(nz * ny * cx), by(nz * cy * cx), bz(cz * cy * cx);
+    for (std::size_t r = 0; r < nz * ny; ++r)
+        for (std::size_t k = 0; k < cx; ++k) {
+            const float* row = d + r * nx + l.start(2, static_cast<int>(k));
+            double s = 0;
+            for (std::size_t i = 0; i < w[2].size(); ++i)
+                s += w[2][i] * row[i];
+            bx[r * cx + k] = s;
+        }
+    for (std::size_t z = 0; z < nz; ++z)
+        for (std::size_t k = 0; k < cy; ++k)
+            for (std::size_t x = 0; x < cx; ++x) {
+                double s = 0;
+                const std::size_t y0 = static_cast<std::size_t>(l.start(1, static_cast<int>(k)));
+                for (std::size_t i = 0; i < w[1].size(); ++i)
+                    s += w[1][i] * bx[(z * ny + y0 + i) * cx + x];
+                by[(z * cy + k) * cx + x] = s;
+            }
+    for (std::size_t k = 0; k < cz; ++k) {
+        const std::size_t z0 = static_cast<std::size_t>(l.start(0, static_cast<int>(k)));
+        for (std::size_t j = 0; j < cy * cx; ++j) {
+            double s = 0;
+            for (std::size_t i = 0; i < w[0].size(); ++i)
+                s += w[0][i] * by[(z0 + i) * cy * cx + j];
+            bz[k * cy * cx + j] = s;
+        }
     }
-    return static_cast<float>(sum);
+    return bz;
 }
 
 ModelManifest forceManifest(const std::string& directory, const Grid& image)
@@ -76,23 +104,20 @@ LearnedTfmResult runLearnedTfm(const LearnedTfmInputs& in, const ProgressFn& pro
     MemoryPredictionSink field;
     out.prediction = predictor.run({in.relaxed.get(), in.stressed.get()}, field, subProgress(progress, 0.0, 0.9), cancel);
 
-    // The network's field sampled at the classical method's final node grid.
+    // The network's field averaged over the classical method's final windows, at its node grid.
     const NodeLayout l = NodeLayout::make(g.shape, windowShape(in.window, g.spacing_um), 0.5);
     out.tfm.dvc = emptyDvcResult(l, g);
     DvcResult& d = out.tfm.dvc;
     float* um = d.displacement_um.data<float>();
     float* vox = d.displacement_vox.data<float>();
     std::fill_n(d.quality.data<float>(), d.quality.voxels(), 1.0f);
-    for (int z = 0; z < l.count[0]; ++z)
-        for (int y = 0; y < l.count[1]; ++y)
-            for (int x = 0; x < l.count[2]; ++x) {
-                const std::size_t i = l.index(z, y, x);
-                for (int c = 0; c < 3; ++c) {  // component c = x, y, z is axis 2 - c
-                    um[3 * i + c] = sampleTrilinear(field.volumes[static_cast<std::size_t>(c)], l.centre(0, z),
-                                                    l.centre(1, y), l.centre(2, x));
-                    vox[3 * i + c] = static_cast<float>(um[3 * i + c] / g.spacing_um[2 - c]);
-                }
-            }
+    for (int c = 0; c < 3; ++c) {  // component c = x, y, z is axis 2 - c
+        const std::vector<double> mean = windowMeans(field.volumes[static_cast<std::size_t>(c)], l);
+        for (std::size_t i = 0; i < mean.size(); ++i) {
+            um[3 * i + c] = static_cast<float>(mean[i]);
+            vox[3 * i + c] = static_cast<float>(mean[i] / g.spacing_um[2 - c]);
+        }
+    }
     d.validFraction = 1.0;
     cancel.check();
 

@@ -74,4 +74,16 @@ std::array<int, 3> windowShape(int window, const std::array<double, 3>& spacing)
     return w;
 }
 
+std::vector<double> tukeyWindow(int n)
+{
+    std::vector<double> w(static_cast<std::size_t>(std::max(n, 0)), 1.0);
+    const double alpha = 0.5, edge = alpha * (n - 1) / 2.0, pi = 3.14159265358979323846;
+    for (int i = 0; i < n; ++i) {
+        const double d = std::min<double>(i, n - 1 - i);
+        if (d < edge)
+            w[static_cast<std::size_t>(i)] = 0.5 * (1.0 - std::cos(pi * d / edge));
+    }
+    return w;
+}
+
 } // namespace rfx

@@ -34,4 +34,9 @@ struct NodeLayout {
 // other axes get the even size closest to the same physical extent, at least 8.
 std::array<int, 3> windowShape(int window, const std::array<double, 3>& spacing_um);
 
+// Apodisation of a correlation window along one axis of n voxels: Tukey (alpha 0.5), flat centre
+// half, cosine tapers over the outer quarters. Gentler than a Hann window, which would halve the
+// effective window and so the number of beads per window.
+std::vector<double> tukeyWindow(int n);
+
 } // namespace rfx

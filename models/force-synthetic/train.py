@@ -9,10 +9,12 @@ stress, force density, nodal forces) on the same node grid as the classical meth
     the relaxed image's gradient and its windowed structure tensor once per level; per update the
     stressed volume is warped by the current field with trilinear sampling, the residual projected on
     the gradient and pooled over Gaussian windows on the 1/4-resolution grid, a regularised 3x3 solve)
-    gives 2 updates at 1/4 and 3 at 1/2 resolution, the last of which warps the full-resolution
-    stressed volume and pools it (linear interpolation of the pooled image biases the solution);
+    gives 2 updates at 1/4 and 2 at 1/2 resolution;
   learned: the window widths and the regulariser of the correlation layer, and a small CNN on the
     1/4-resolution grid (field, last update, texture, residual energy, brightness -> correction);
+  then one more correlation update, which warps the full-resolution stressed volume and pools it
+    (linear interpolation of the pooled image biases the solution) and gives the data the last word
+    over the CNN (a CNN placed last shrank the field towards its training prior);
   the field is upsampled (trilinear) to the input grid and converted to µm.
 
 Subcommands (run with Debian's /usr/bin/python3, which has torch, numpy, scipy, h5py):
@@ -47,8 +49,9 @@ class ForceNet(nn.Module):
         self.voxel_um = voxel_um
         self.iter4 = iter4
         self.iter2 = iter2
-        # Gaussian window sigma (in 1/4-resolution cells) for the two levels, and the Tikhonov weight.
-        self.log_sigma = nn.Parameter(torch.tensor([math.log(1.5), math.log(1.5)]))
+        # Gaussian window sigma (in 1/4-resolution cells) for the two levels and for the last update (after
+        # the CNN), and the Tikhonov weight.
+        self.log_sigma = nn.Parameter(torch.tensor([math.log(1.5), math.log(1.5), math.log(1.5)]))
         self.log_eps = nn.Parameter(torch.tensor(math.log(0.01)))
         # 16 input features: LibTorch's CPU convolution takes its fast (oneDNN) path only above a minimum
         # input size, which 8 channels on a 32x64x64 grid miss (measured: 7x slower).
@@ -156,19 +159,20 @@ class ForceNet(nn.Module):
         m2, tr = self.tensor(g2, 2, sig[1])
         d = torch.zeros_like(uc)
         rr = torch.zeros_like(tr)
-        for it in range(self.iter2):
-            # The last update warps the full-resolution stressed image (see lk); the earlier ones the
-            # level's own, 8x cheaper.
-            if it == self.iter2 - 1:
-                d, rr = self.lk(a2, g2, m2, x[:, 1:2], uc * 0.5, 2, sig[1], 2)
-            else:
-                d, rr = self.lk(a2, g2, m2, b2, uc * 0.5, 2, sig[1], 1)
+        for it in range(self.iter2 - 1):
+            d, rr = self.lk(a2, g2, m2, b2, uc * 0.5, 2, sig[1], 1)
             d = 2.0 * d
             uc = uc + d
         # Features of the learned correction: field, last update, texture (structure tensor, normalised,
         # and its trace), residual energy, local brightness of both images.
         feats = torch.cat([uc, d * 10.0, m2 / (3.0 * tr), torch.log(tr + 1e-6), torch.log(rr + 1e-6), x4], 1)
         uc = uc + self.refine(feats)
+        # The last update comes after the CNN and warps the full-resolution stressed image (see lk; the
+        # earlier ones the level's own, 8x cheaper): the data term has the final word, so a correction
+        # that shrinks the field towards the training prior is pulled back to what the beads show.
+        m3, _ = self.tensor(g2, 2, sig[2])
+        d, rr = self.lk(a2, g2, m3, x[:, 1:2], uc * 0.5, 2, sig[2], 2)
+        uc = uc + 2.0 * d
         u = F.interpolate(uc, scale_factor=4.0, mode="trilinear", align_corners=False)
         return u[:, :, :z, :y, :w] * self.voxel_um
 
@@ -317,8 +321,8 @@ def cmd_train(args):
         "description": "Learned 3D cellular force microscopy on Refractome's synthetic bead pairs (synth beads): "
                        "relaxed/stressed pair -> displacement (ux, uy, uz in µm, Lagrangian, at the relaxed voxel "
                        "positions). A fixed, differentiable coarse-to-fine Lucas-Kanade correlation layer with learned "
-                       "window widths and regulariser, then a learned CNN correction on the 1/4-resolution grid, "
-                       "upsampled trilinearly. Stress and forces are computed by refractome-cli's physics layers "
+                       "window widths and regulariser, then a learned CNN correction on the 1/4-resolution grid, then a last "
+                       "correlation update warping the full-resolution stressed volume, upsampled trilinearly. Stress and forces are computed by refractome-cli's physics layers "
                        "(core analyseElasticity) from E and nu given at run time. Fully convolutional; demonstration on "
                        "synthetic data, not validated on real gels.",
         "training": {"data": "refractome-cli synth beads, 64x96x96 at 0.4 µm, seeds %d..%d (2-12 forces, 3-30 nN, "

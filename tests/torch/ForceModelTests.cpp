@@ -171,7 +171,7 @@ TEST_CASE("The learned force method is within twice the classical displacement e
     CHECK_THROWS_AS(runLearnedTfm(li), InputError);
 }
 
-TEST_CASE("The learned force method recovers a well-separated force dipole, within 35 % and 25 degrees",
+TEST_CASE("The learned force method recovers a well-separated force dipole, within 20 % and 15 degrees",
           "[tfm][force]")
 {
     torchbackend::install();
@@ -193,12 +193,12 @@ TEST_CASE("The learned force method recovers a well-separated force dipole, with
             INFO("seed " << seed << " force " << k << ": recovered " << half[k].transpose() << " (" << half[k].norm()
                          << " pN, along the true force " << half[k].dot(axis) << " pN), true " << truth.transpose()
                          << ", angle " << angle << " deg");
-            // Measured over seeds 1-3 (docs/tfm.md): magnitude -29.8 % to +4.9 %, direction 1.4-19.9 deg,
+            // Measured over seeds 1-3 (docs/tfm.md): magnitude -14.0 % to +17.7 %, direction 3.2-11.8 deg,
             // against the classical -9.1 % to +2.4 % and 1.9-9.2 deg (its test asserts the issue's 15 % and
-            // 10 deg). Twice the classical errors (18 %, 18 deg) holds for 5 of the 6 magnitudes and 5 of the
-            // 6 directions; this guards what the learned method reaches.
-            CHECK(half[k].norm() == Approx(truth.norm()).epsilon(0.35));
-            CHECK(angle < 25.0);
+            // 10 deg): within twice the classical errors (18.2 %, 18.4 deg). The bounds leave a little room
+            // for another CPU's floating point.
+            CHECK(half[k].norm() == Approx(truth.norm()).epsilon(0.20));
+            CHECK(angle < 15.0);
         }
     }
 }
