@@ -229,6 +229,13 @@ Vec3 estimateDrift(const FloatVolume& r, const FloatVolume& s)
 
 } // namespace
 
+std::array<double, 3> estimateRigidDrift(const Volume& relaxed, const Volume& stressed)
+{
+    if (relaxed.shape() != stressed.shape())
+        throw InputError("relaxed and stressed volumes differ in shape");
+    return estimateDrift(toFloatVolume(relaxed), toFloatVolume(stressed));
+}
+
 DvcResult emptyDvcResult(const NodeLayout& l, const Grid& g)
 {
     DvcResult res;

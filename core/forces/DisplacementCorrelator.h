@@ -66,6 +66,12 @@ struct NodeLayout;
 // allocated and zero (shared by the correlator and the learned method, which samples a network there).
 DvcResult emptyDvcResult(const NodeLayout& l, const Grid& image);
 
+// Rigid drift between the acquisitions (stage drift, gel swelling), whole voxels (z, y, x): one
+// correlation of the whole volumes, both binned 2x2x2; zero when no clear peak. A bead at voxel p of
+// `relaxed` lies near p + drift in `stressed`. The correlator starts from it; the learned method
+// removes it before its network, whose capture range is a few voxels.
+std::array<double, 3> estimateRigidDrift(const Volume& relaxed, const Volume& stressed);
+
 // Throws InputError for mismatched shapes, volumes too small for one window, or volumes that do
 // not correlate (see DvcParams::minValidFraction); CancelledError when cancelled.
 DvcResult correlateVolumes(const DvcInputs& inputs, const ProgressFn& progress = {}, const CancelToken& cancel = {});

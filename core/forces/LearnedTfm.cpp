@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <memory>
 #include <vector>
 
+#include "core/forces/DisplacementCorrelator.h"
 #include "core/forces/NodeLayout.h"
 #include "core/prediction/Resample.h"
 #include "core/util/Errors.h"
@@ -62,6 +65,33 @@ std::vector<double> windowMeans(const Volume& v, const NodeLayout& l)
     return bz;
 }
 
+// The stressed volume moved back by a whole-voxel drift (z, y, x): out(p) = stressed(p + drift). Where
+// p + drift lies outside the stack there is no stressed data; the relaxed image fills in, so that the
+// network sees no motion there (beyond the drift) instead of the false motion of repeated edge slices.
+VolumePtr undoDrift(const Volume& stressed, const Volume& relaxed, const std::array<double, 3>& drift)
+{
+    const Volume s = stressed.toFloat(), r = relaxed.toFloat();
+    auto out = std::make_shared<Volume>(Volume::zeros<float>(stressed.grid()));
+    const auto& n = stressed.shape();
+    const float* src = s.data<float>();
+    const float* rel = r.data<float>();
+    float* dst = out->data<float>();
+    std::array<long, 3> d;
+    for (int a = 0; a < 3; ++a)
+        d[a] = std::lround(drift[a]);
+    auto inside = [&](long i, int a) { return i >= 0 && i < static_cast<long>(n[a]); };
+    for (long z = 0; z < static_cast<long>(n[0]); ++z)
+        for (long y = 0; y < static_cast<long>(n[1]); ++y)
+            for (long x = 0; x < static_cast<long>(n[2]); ++x) {
+                const long sz = z + d[0], sy = y + d[1], sx = x + d[2];
+                const std::size_t i = (static_cast<std::size_t>(z) * n[1] + y) * n[2] + x;
+                dst[i] = inside(sz, 0) && inside(sy, 1) && inside(sx, 2)
+                             ? src[(static_cast<std::size_t>(sz) * n[1] + sy) * n[2] + sx]
+                             : rel[i];
+            }
+    return out;
+}
+
 ModelManifest forceManifest(const std::string& directory, const Grid& image)
 {
     ModelManifest m = loadModelManifest(directory);
@@ -101,8 +131,14 @@ LearnedTfmResult runLearnedTfm(const LearnedTfmInputs& in, const ProgressFn& pro
     opt.mc = 0;
     PatchPredictor predictor(forceManifest(in.modelDirectory, g), opt, in.warn);
     out.modelName = predictor.manifest().name;
+    // Stage drift between the acquisitions can be several µm, beyond the network's capture range: the
+    // same whole-voxel estimate the correlator starts from is taken out of the stressed volume before
+    // the network and added back to its field (FM-Track's example pair: -4.5 µm in z).
+    const std::array<double, 3> drift = estimateRigidDrift(*in.relaxed, *in.stressed);
+    const bool drifted = drift[0] != 0 || drift[1] != 0 || drift[2] != 0;
+    const VolumePtr stressed = drifted ? undoDrift(*in.stressed, *in.relaxed, drift) : in.stressed;
     MemoryPredictionSink field;
-    out.prediction = predictor.run({in.relaxed.get(), in.stressed.get()}, field, subProgress(progress, 0.0, 0.9), cancel);
+    out.prediction = predictor.run({in.relaxed.get(), stressed.get()}, field, subProgress(progress, 0.0, 0.9), cancel);
 
     // The network's field averaged over the classical method's final windows, at its node grid.
     const NodeLayout l = NodeLayout::make(g.shape, windowShape(in.window, g.spacing_um), 0.5);
@@ -113,11 +149,13 @@ LearnedTfmResult runLearnedTfm(const LearnedTfmInputs& in, const ProgressFn& pro
     std::fill_n(d.quality.data<float>(), d.quality.voxels(), 1.0f);
     for (int c = 0; c < 3; ++c) {  // component c = x, y, z is axis 2 - c
         const std::vector<double> mean = windowMeans(field.volumes[static_cast<std::size_t>(c)], l);
+        const double shift_um = drift[static_cast<std::size_t>(2 - c)] * g.spacing_um[2 - c];
         for (std::size_t i = 0; i < mean.size(); ++i) {
-            um[3 * i + c] = static_cast<float>(mean[i]);
-            vox[3 * i + c] = static_cast<float>(mean[i] / g.spacing_um[2 - c]);
+            um[3 * i + c] = static_cast<float>(mean[i] + shift_um);
+            vox[3 * i + c] = static_cast<float>(um[3 * i + c] / g.spacing_um[2 - c]);
         }
     }
+    d.drift_vox = {drift[2], drift[1], drift[0]};
     d.validFraction = 1.0;
     cancel.check();
 
