@@ -8,8 +8,9 @@ std::recursive_mutex& renderMutex()
 {
     static std::recursive_mutex m;
     // Before the first render: FreeType's face and size caches, enlarged so that the views' and the
-    // exports' fonts and sizes do not evict each other (the movie-export crash persisted at a lower
-    // rate with the lock alone, docs: issue #5 note). Must precede any use of the cache manager.
+    // exports' fonts and sizes do not evict each other. Headroom only: the movie-export crash came
+    // from text measured outside the lock (docs/architecture.md). Must precede any use of the cache
+    // manager.
     static const bool roomy = [] {
         vtkFreeTypeTools* ft = vtkFreeTypeTools::GetInstance();
         ft->SetMaximumNumberOfFaces(1000);
