@@ -67,9 +67,11 @@ struct NodeLayout;
 DvcResult emptyDvcResult(const NodeLayout& l, const Grid& image);
 
 // Rigid drift between the acquisitions (stage drift, gel swelling), whole voxels (z, y, x): one
-// correlation of the whole volumes, both binned 2x2x2; zero when no clear peak. A bead at voxel p of
-// `relaxed` lies near p + drift in `stressed`. The correlator starts from it; the learned method
-// removes it before its network, whose capture range is a few voxels.
+// correlation of the whole volumes, both binned 2x2x2, refined to the nearest voxel by one
+// full-resolution correlation of a central block; zero when no clear peak. A bead at voxel p of
+// `relaxed` lies near p + drift in `stressed`. The learned method removes it before its network
+// (a uniform residual of one voxel made its error up to 3x larger). The correlator starts from the binned
+// estimate alone: its windows find the rest.
 std::array<double, 3> estimateRigidDrift(const Volume& relaxed, const Volume& stressed);
 
 // Throws InputError for mismatched shapes, volumes too small for one window, or volumes that do
