@@ -87,6 +87,27 @@ TEST_CASE("FFT correlation finds an integer shift exactly and scores identical c
     CHECK_FALSE(corr.correlate(ws, {5, 5, 5}).valid);
 }
 
+TEST_CASE("The rigid drift is found to the nearest whole voxel, odd shifts included", "[dvc]")
+{
+    const std::array<std::size_t, 3> shape{48, 64, 80};
+    const auto pts = randomPoints(shape, 0.02 * 0.064, 7);
+    const Volume relaxed = blobs(shape, pts, {0, 0, 0}, 0.01, 1);
+    // The binned whole-volume correlation alone gives even voxels; the full-resolution refinement the
+    // odd rest. Sub-voxel parts round to the nearest voxel.
+    for (const Vec3& shift : {Vec3{3, -5, 7}, Vec3{1, 1, -1}, Vec3{0, 9, 0}, Vec3{-2.3, 0.4, 4.6}, Vec3{0, 0, 0}}) {
+        const Volume stressed = blobs(shape, pts, shift, 0.01, 2);
+        const std::array<double, 3> d = estimateRigidDrift(relaxed, stressed);
+        INFO("shift " << shift[0] << "," << shift[1] << "," << shift[2] << ": found " << d[0] << "," << d[1] << ","
+                      << d[2]);
+        for (int a = 0; a < 3; ++a)
+            CHECK(d[static_cast<std::size_t>(a)] == std::round(shift[static_cast<std::size_t>(a)]));
+    }
+    // Nothing to correlate: no drift rather than a guess.
+    const Volume flat = blobs(shape, {}, {0, 0, 0}, 0.0, 3);
+    CHECK(estimateRigidDrift(flat, flat) == std::array<double, 3>{0, 0, 0});
+    CHECK_THROWS_AS(estimateRigidDrift(relaxed, blobs({48, 64, 64}, pts, {0, 0, 0}, 0.01, 2)), InputError);
+}
+
 TEST_CASE("DVC recovers sub-voxel translations to a few hundredths of a voxel per axis", "[dvc]")
 {
     const std::array<std::size_t, 3> shape{48, 64, 64};
