@@ -1,5 +1,6 @@
 #include "ui/ForceDialog.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -23,6 +24,13 @@ ForceDialog::ForceDialog(QWidget* parent) : QDialog(parent)
 {
     setWindowTitle(tr("Reconstruct 3D cellular forces"));
     auto* form = new QFormLayout;
+    method_ = new QComboBox;
+    method_->addItem(tr("Classical: digital volume correlation"), static_cast<int>(ForceMethod::Classical));
+    method_->addItem(tr("Learned: force network (force-synthetic)"), static_cast<int>(ForceMethod::Learned));
+    method_->setToolTip(tr("Classical is the reference, about twice as accurate for forces; the learned network "
+                           "is as fast on one CPU core and faster on a GPU. Both compute stress and forces "
+                           "with the same elasticity (docs/tfm.md)."));
+    form->addRow(tr("Method"), method_);
     relaxed_ = pathRow(form, tr("Relaxed beads"), tr("Bead volume without the cell's forces (after relaxation)"), false);
     stressed_ = pathRow(form, tr("Stressed beads"), tr("Bead volume with the cell pulling on the gel"), false);
     mask_ = pathRow(form, tr("Cell mask (optional)"),
@@ -97,6 +105,7 @@ QLineEdit* ForceDialog::pathRow(QFormLayout* form, const QString& label, const Q
 ForceRequest ForceDialog::request() const
 {
     ForceRequest r;
+    r.method = static_cast<ForceMethod>(method_->currentData().toInt());
     r.relaxedPath = relaxed_->text().trimmed();
     r.stressedPath = stressed_->text().trimmed();
     r.maskPath = mask_->text().trimmed();
@@ -109,6 +118,7 @@ ForceRequest ForceDialog::request() const
 
 void ForceDialog::setRequest(const ForceRequest& r)
 {
+    method_->setCurrentIndex(method_->findData(static_cast<int>(r.method)));
     relaxed_->setText(r.relaxedPath);
     stressed_->setText(r.stressedPath);
     mask_->setText(r.maskPath);

@@ -1,11 +1,13 @@
 #pragma once
-// Asks what a force reconstruction needs: the relaxed and stressed bead volumes, an optional cell
+// Asks what a force reconstruction needs: the method (classical or learned), the relaxed and
+// stressed bead volumes, an optional cell
 // mask, the gel's Young's modulus and Poisson ratio, the correlation window and where to write the
 // results. OK stays disabled, with the reason shown, until the request can run.
 #include <QDialog>
 
 #include "ui/ForceTask.h"
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QDoubleSpinBox;
@@ -26,6 +28,7 @@ private:
     QLineEdit* pathRow(QFormLayout* form, const QString& label, const QString& tip, bool save);
     void validate();
 
+    QComboBox* method_;
     QLineEdit *relaxed_, *stressed_, *mask_, *output_;
     QDoubleSpinBox *young_, *poisson_;
     QSpinBox* window_;

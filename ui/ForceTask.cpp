@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/forces/LearnedTfm.h"
 #include "core/forces/TfmInputLoader.h"
 #include "core/forces/TfmPipeline.h"
 #include "core/forces/TfmOutput.h"
+#include "core/prediction/ModelLocator.h"
 #include "core/util/Errors.h"
 
 namespace rfx::ui {
@@ -52,15 +54,29 @@ BackgroundJob::Work makeForceWork(ForceRequest request,
         in.params.elasticity.material.poisson = request.poisson;
         in.params.dvc.window = request.window;
         // Leave one core to the GUI thread, so the window stays responsive.
-        in.params.dvc.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() - 1));
-        const TfmResult r = runClassicalTfm(in, progress, cancel);
-
+        const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() - 1));
+        TfmResult r;
         TfmRunInfo run;
+        TfmOutputRequest out;
+        if (request.method == ForceMethod::Learned) {
+            const std::string model = request.modelDirectory.isEmpty() ? bundledModelDirectory("force-synthetic")
+                                                                       : request.modelDirectory.toStdString();
+            LearnedTfmInputs li = learnedTfmInputs(in, model);
+            li.prediction.threads = threads;
+            LearnedTfmResult lr = runLearnedTfm(li, progress, cancel);
+            run.method = "dl";
+            run.learnedJson = learnedRunJson(lr, model);
+            out.analysis = learnedAnalysisName(lr);
+            r = std::move(lr.tfm);
+        } else {
+            in.params.dvc.threads = threads;
+            r = runClassicalTfm(in, progress, cancel);
+        }
+
         run.relaxed = files.relaxed;
         run.stressed = files.stressed;
         run.mask = files.mask;
         run.params = in.params;
-        TfmOutputRequest out;
         out.resultsPath = request.outputPath.toStdString();
         out.source = files.relaxed + " -> " + files.stressed;
         out.parametersJson = tfmParametersJson(run, r);

@@ -1,8 +1,9 @@
 #pragma once
-// The GUI's force reconstruction: core's classical 3D-CFM (DVC + direct method) on a relaxed and a
-// stressed bead volume, run as a BackgroundJob. The worker reads the files itself (the same
-// loader as `refractome-cli tfm`), computes, and writes the results file atomically; the commit
-// only reports where it is, so a cancelled run leaves no file and no layer.
+// The GUI's force reconstruction: core's classical 3D-CFM (DVC + direct method) or the learned one
+// (a force network + the same direct method) on a relaxed and a stressed bead volume, run as a
+// BackgroundJob. The worker reads the files itself (the same loader as `refractome-cli tfm`),
+// computes, and writes the results file atomically; the commit only reports where it is, so a
+// cancelled run leaves no file and no layer.
 #include <QString>
 #include <functional>
 
@@ -11,7 +12,11 @@
 
 namespace rfx::ui {
 
+enum class ForceMethod { Classical, Learned };  // `tfm --method dvc` / `--method dl`
+
 struct ForceRequest {
+    ForceMethod method = ForceMethod::Classical;
+    QString modelDirectory;  // learned: force model package; empty = the bundled force-synthetic
     QString relaxedPath, stressedPath;
     QString maskPath;  // optional: label/binary volume or a cell image
     double young_Pa = 1000;

@@ -4,7 +4,6 @@
 #include <iostream>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 
 #include "app/cli/Commands.h"
 #include "core/forces/LearnedTfm.h"
@@ -142,29 +141,19 @@ int runTfm(const ParsedArgs& args)
     ProgressBar bar("tfm", args.has("quiet"));
     in.params = params;
     TfmResult r;
-    nlohmann::ordered_json learned;
+    std::string learnedJson, analysis;
     if (method == "dl") {
-        LearnedTfmInputs li;
-        li.relaxed = in.relaxed;
-        li.stressed = in.stressed;
-        li.cellMask = in.cellMask;
-        li.modelDirectory = modelDir;
+        LearnedTfmInputs li = learnedTfmInputs(in, modelDir);
         li.prediction.device = device;
         li.prediction.threads = static_cast<int>(threads);
-        li.window = params.dvc.window;
-        li.elasticity = params.elasticity;
         const bool quiet = args.has("quiet");
         li.warn = [quiet](const std::string& msg) {
             if (!quiet)
                 std::cerr << "refractome-cli tfm: note: " << msg << "\n";
         };
         LearnedTfmResult lr = runLearnedTfm(li, bar.callback(), interrupt.token());
-        learned = {{"name", lr.modelName},
-                   {"directory", std::filesystem::absolute(modelDir).string()},
-                   {"device", lr.prediction.device},
-                   {"patches", lr.prediction.patches},
-                   {"resampled", lr.prediction.resampled},
-                   {"network_seconds", lr.prediction.forwardSeconds}};
+        learnedJson = learnedRunJson(lr, modelDir);
+        analysis = learnedAnalysisName(lr);
         r = std::move(lr.tfm);
     } else {
         r = runClassicalTfm(in, bar.callback(), interrupt.token());
@@ -176,8 +165,7 @@ int runTfm(const ParsedArgs& args)
     run.stressed = stressedPath;
     run.mask = args.get("mask");
     run.params = params;
-    if (method == "dl")
-        run.learnedJson = learned.dump();
+    run.learnedJson = learnedJson;
     TfmOutputRequest req;
     req.resultsPath = out;
     req.vectorsCsvPath = vectors;
@@ -186,8 +174,7 @@ int runTfm(const ParsedArgs& args)
     req.beads = in.stressed;
     req.cellMask = in.cellMask;
     if (method == "dl")
-        req.analysis = "3D cellular force microscopy (learned: " + learned["name"].get<std::string>() +
-                       " network + direct method)";
+        req.analysis = analysis;
     writeTfmOutputs(req, r);
     bar.finish();
 

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/forces/DisplacementCorrelator.h"
 #include "core/forces/NodeLayout.h"
@@ -112,6 +115,34 @@ ModelManifest forceManifest(const std::string& directory, const Grid& image)
 }
 
 } // namespace
+
+LearnedTfmInputs learnedTfmInputs(const TfmInputs& classical, const std::string& modelDirectory)
+{
+    LearnedTfmInputs li;
+    li.relaxed = classical.relaxed;
+    li.stressed = classical.stressed;
+    li.cellMask = classical.cellMask;
+    li.modelDirectory = modelDirectory;
+    li.window = classical.params.dvc.window;
+    li.elasticity = classical.params.elasticity;
+    return li;
+}
+
+std::string learnedRunJson(const LearnedTfmResult& r, const std::string& modelDirectory)
+{
+    const nlohmann::ordered_json j = {{"name", r.modelName},
+                                      {"directory", std::filesystem::absolute(modelDirectory).string()},
+                                      {"device", r.prediction.device},
+                                      {"patches", r.prediction.patches},
+                                      {"resampled", r.prediction.resampled},
+                                      {"network_seconds", r.prediction.forwardSeconds}};
+    return j.dump();
+}
+
+std::string learnedAnalysisName(const LearnedTfmResult& r)
+{
+    return "3D cellular force microscopy (learned: " + r.modelName + " network + direct method)";
+}
 
 LearnedTfmResult runLearnedTfm(const LearnedTfmInputs& in, const ProgressFn& progress, const CancelToken& cancel)
 {

@@ -38,9 +38,20 @@ struct LearnedTfmResult {
     std::string modelName;
 };
 
+// The learned method's inputs for what the classical one would run on: the same volumes, mask,
+// window and elasticity; the model package from `modelDirectory`. Engine options stay at their
+// defaults.
+LearnedTfmInputs learnedTfmInputs(const TfmInputs& classical, const std::string& modelDirectory);
+
 // InputError for a bad material, mismatched volumes, or a package that is not a two-input, three-output
 // force model; CancelledError when cancelled.
 LearnedTfmResult runLearnedTfm(const LearnedTfmInputs& inputs, const ProgressFn& progress = {},
                                const CancelToken& cancel = {});
+
+// The results file's record of a learned run (the `model` block of the parameters document: name,
+// folder, device, patches, resampling, network seconds), as JSON; the CLI and the GUI write the same.
+std::string learnedRunJson(const LearnedTfmResult& result, const std::string& modelDirectory);
+// The results file's `analysis` line for a learned run.
+std::string learnedAnalysisName(const LearnedTfmResult& result);
 
 } // namespace rfx

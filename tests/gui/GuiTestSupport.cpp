@@ -11,6 +11,7 @@
 #include <QtTest>
 #include <cstdlib>
 
+#include "core/io/ResultsWriter.h"
 #include "ui/MainWindow.h"
 
 namespace rfx::test {
@@ -72,6 +73,20 @@ void answerNextMessageBox(QMessageBox::StandardButton button, bool* asked, int a
                 box->button(button)->click();
             }
     });
+}
+
+QString writeOneChannel(const std::string& path, const std::string& name, const Volume& volume, ChannelRole role)
+{
+    ResultsWriter out(path);
+    ChannelInfo info;
+    info.name = name;
+    info.role = role;
+    info.grid = volume.grid();
+    info.times_s = {0.0};
+    out.addChannel(info, volume.type());
+    out.writeFrame(name, 0, volume);
+    out.commit();
+    return QString::fromStdString(path);
 }
 
 } // namespace rfx::test

@@ -4,10 +4,15 @@
 #include <QSize>
 #include <QMessageBox>
 #include <QString>
+#include <string>
 
 class QWidget;
 namespace rfx::ui {
 class MainWindow;
+}
+namespace rfx {
+class Volume;
+enum class ChannelRole;
 }
 
 namespace rfx::test {
@@ -28,5 +33,7 @@ void setTestSurfaceFormat();
 // Answers the message box that the next blocking call opens (checked `afterMs` later) with `button`
 // and sets *asked; *asked stays false when no box was open then.
 void answerNextMessageBox(QMessageBox::StandardButton button, bool* asked, int afterMs = 200);
+// `volume` as a results file of one channel `name` (one frame), as a user's file would be; returns its path.
+QString writeOneChannel(const std::string& path, const std::string& name, const Volume& volume, ChannelRole role);
 
 } // namespace rfx::test

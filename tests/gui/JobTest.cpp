@@ -12,13 +12,21 @@
 #include <QtTest>
 
 #include "GuiTestSupport.h"
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "core/forces/LearnedTfm.h"
 #include "core/io/DatasetOpener.h"
 #include "core/io/ResultsWriter.h"
+#include "core/prediction/ModelLocator.h"
+#include "core/synth/BeadPairGenerator.h"
 #include "core/torch/TorchBackend.h"
 #include "tests/support/TempDir.h"
 #include "ui/BackgroundJob.h"
 #include "ui/LayerModel.h"
 #include "ui/MainWindow.h"
+#include "ui/ForceTask.h"
 #include "ui/PredictionTask.h"
 #include "ui/VtkViewWidget.h"
 
@@ -181,6 +189,65 @@ private Q_SLOTS:
         QVERIFY(w.close());
         QVERIFY(asked);
         QTRY_VERIFY_WITH_TIMEOUT(!w.job()->running(), 60000);
+    }
+
+    void learnedForcesRunInTheBackground()
+    {
+        // Forces by the learned method from the GUI: the same result as core's runLearnedTfm, written
+        // as `tfm --method dl` writes it, and opened.
+        rfx::test::TempDir dir;
+        BeadPairParams p;
+        p.shape = {32, 64, 64};
+        p.seed = 3;
+        const BeadPair bp = generateBeadPair(p);
+        auto write = [&](const std::string& name, const Volume& v) {
+            return rfx::test::writeOneChannel(dir.file(name + ".h5"), name, v, ChannelRole::MeasuredFluorescence);
+        };
+        ui::ForceRequest req;
+        req.method = ui::ForceMethod::Learned;
+        req.relaxedPath = write("relaxed", bp.relaxed);
+        req.stressedPath = write("stressed", bp.stressed);
+        req.young_Pa = p.material.young_Pa;
+        req.poisson = p.material.poisson;
+        req.window = 16;
+        req.outputPath = QString::fromStdString(dir.file("forces_dl.h5"));
+        ui::MainWindow w;
+        QVERIFY(rfx::test::showWithFile(w, req.relaxedPath));
+        QString error;
+        QVERIFY2(w.startForceReconstruction(req, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.job()->running(), 120000);
+        QTRY_VERIFY(w.layers()->indexOf("nodal_force") >= 0);  // the results file is open
+
+        LearnedTfmInputs li;
+        li.relaxed = std::make_shared<const Volume>(bp.relaxed);
+        li.stressed = std::make_shared<const Volume>(bp.stressed);
+        li.modelDirectory = bundledModelDirectory("force-synthetic");
+        li.prediction.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() - 1));
+        li.window = 16;
+        li.elasticity.material = p.material;
+        const LearnedTfmResult direct = runLearnedTfm(li);
+        const DatasetPtr saved = openDataset(req.outputPath.toStdString());
+        const Volume u = saved->frame(std::size_t(saved->channelIndex("displacement")), 0)->toFloat();
+        const Volume& du = direct.tfm.dvc.displacement_um;
+        QCOMPARE(u.shape(), du.shape());
+        double worst = 0;
+        for (std::size_t i = 0; i < u.values(); ++i)
+            worst = std::max(worst, std::abs(double(u.data<float>()[i]) - double(du.data<float>()[i])));
+        QVERIFY2(worst < 1e-5, qPrintable(QString("displacement differs by %1 µm").arg(worst)));
+        // Learned indeed: the classical field on the same pair differs by far more.
+        const TfmResult classical = runClassicalTfm([&] {
+            TfmInputs in;
+            in.relaxed = li.relaxed;
+            in.stressed = li.stressed;
+            in.params.dvc.window = 16;
+            in.params.elasticity.material = p.material;
+            return in;
+        }());
+        double apart = 0;
+        for (std::size_t i = 0; i < u.values(); ++i)
+            apart = std::max(apart, std::abs(double(u.data<float>()[i]) -
+                                             double(classical.dvc.displacement_um.data<float>()[i])));
+        QVERIFY2(apart > 1e-3, qPrintable(QString("learned and classical agree to %1 µm").arg(apart)));
     }
 
     void predictedLayersAreNeverDroppedWithoutAsking()

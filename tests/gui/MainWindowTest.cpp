@@ -540,17 +540,7 @@ private Q_SLOTS:
         p.seed = 7;
         const BeadPair bp = generateBeadPair(p);
         auto write = [&](const std::string& name, const Volume& v, ChannelRole role) {
-            const std::string path = dir.file(name + ".h5");
-            ResultsWriter out(path);
-            ChannelInfo info;
-            info.name = name;
-            info.role = role;
-            info.grid = v.grid();
-            info.times_s = {0.0};
-            out.addChannel(info, v.type());
-            out.writeFrame(name, 0, v);
-            out.commit();
-            return QString::fromStdString(path);
+            return rfx::test::writeOneChannel(dir.file(name + ".h5"), name, v, role);
         };
         ui::ForceRequest req;
         req.relaxedPath = write("relaxed", bp.relaxed, ChannelRole::MeasuredFluorescence);
@@ -572,6 +562,12 @@ private Q_SLOTS:
         QVERIFY(ok->isEnabled());
         QCOMPARE(dialog.request().stressedPath, req.stressedPath);
         QCOMPARE(dialog.request().window, 16);
+        QCOMPARE(dialog.request().method, ui::ForceMethod::Classical);
+        ui::ForceRequest learned = req;
+        learned.method = ui::ForceMethod::Learned;
+        dialog.setRequest(learned);
+        QCOMPARE(dialog.request().method, ui::ForceMethod::Learned);  // the method combo box
+        dialog.setRequest(req);
 
         ui::MainWindow w;
         QVERIFY(rfx::test::showWithFile(w, req.relaxedPath));
