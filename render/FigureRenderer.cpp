@@ -58,7 +58,7 @@ void renderFigure(const std::vector<SceneLayer>& layers, const FigureOptions& op
         SliceScene scene(window, options.axis);
         scene.show(compositor, options.position.value_or(centre));
         scene.resetCamera();
-        const RenderGuard turn(renderMutex());
+        const RenderGuard turn;
         window->Render();
         writeWindowPng(window, pngPath);
         return;
@@ -67,7 +67,7 @@ void renderFigure(const std::vector<SceneLayer>& layers, const FigureOptions& op
     setUpFigureScene(scene, visible, options);
     // A still figure gets full-quality rays.
     window->SetDesiredUpdateRate(0.0001);
-    const RenderGuard turn(renderMutex());
+    const RenderGuard turn;
     window->Render();
     writeWindowPng(window, pngPath);
 }

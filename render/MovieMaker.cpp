@@ -44,10 +44,11 @@ void encodeFrames(std::size_t count, Prepare prepare, vtkRenderWindow* window, M
         cancel.check();
         if (progress)
             progress(double(i) / double(count), "frame " + std::to_string(i + 1) + "/" + std::to_string(count));
+        // Outside the render lock: a time-lapse frame is read from disk here. The scene's camera
+        // calls, which measure text labels, take the lock themselves.
+        prepare(i);
         {
-            // Setting up a frame measures text too (camera clipping range over label bounds).
-            const RenderGuard turn(renderMutex());
-            prepare(i);
+            const RenderGuard turn;
             window->Render();
             writer.addFrame(window);
         }

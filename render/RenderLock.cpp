@@ -2,7 +2,11 @@
 
 #include <vtkFreeTypeTools.h>
 
+#include <mutex>
+
 namespace rfx::render {
+
+namespace {
 
 std::recursive_mutex& renderMutex()
 {
@@ -22,22 +26,22 @@ std::recursive_mutex& renderMutex()
     return m;
 }
 
-namespace {
 thread_local int heldDepth = 0;
-}
+
+} // namespace
 
 bool renderLockHeldByThisThread() { return heldDepth > 0; }
 
-RenderGuard::RenderGuard(std::recursive_mutex& m) : m_(m)
+RenderGuard::RenderGuard()
 {
-    m_.lock();
+    renderMutex().lock();
     ++heldDepth;
 }
 
 RenderGuard::~RenderGuard()
 {
     --heldDepth;
-    m_.unlock();
+    renderMutex().unlock();
 }
 
 } // namespace rfx::render

@@ -4,24 +4,19 @@
 // export on the job worker crashed in it while the GUI drew its colour-bar and scale-bar labels).
 // Hold the lock around Render(), any read-back that may render again, and anything else that may
 // measure text (bounds of text props, colour-bar layout).
-#include <mutex>
 
 namespace rfx::render {
 
-std::recursive_mutex& renderMutex();
-
-// Whether this thread holds the render lock (checks and diagnostics).
-bool renderLockHeldByThisThread();
-
+// Holds the one process-wide render lock (recursive: a guarded call may call another) for its scope.
 class RenderGuard {
 public:
-    explicit RenderGuard(std::recursive_mutex& m);
+    RenderGuard();
     ~RenderGuard();
     RenderGuard(const RenderGuard&) = delete;
     RenderGuard& operator=(const RenderGuard&) = delete;
-
-private:
-    std::recursive_mutex& m_;
 };
+
+// Whether this thread holds the render lock (checks and diagnostics).
+bool renderLockHeldByThisThread();
 
 } // namespace rfx::render

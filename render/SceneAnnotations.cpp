@@ -107,7 +107,7 @@ void SceneAnnotations::syncAxesCamera()
     to->SetViewUp(from->GetViewUp());
     to->ParallelProjectionOff();
     {
-        const RenderGuard turn(renderMutex());  // the axes' labels measure their text
+        const RenderGuard turn;  // the axes' labels measure their text
         axesRenderer_->ResetCameraClippingRange();
     }
     // Keep the axes' total length stable: reset only the distance, not the orientation.

@@ -197,13 +197,13 @@ void SliceScene::resetCamera()
         aspect = (vp[2] - vp[0]) * size[0] / std::max(1.0, (vp[3] - vp[1]) * size[1]);
     }
     cam->SetParallelScale(1.08 * std::max(halfV, halfU / std::max(aspect, 1e-3)) + 1e-6);
-    const RenderGuard turn(renderMutex());  // the clipping range measures text labels' bounds
+    const RenderGuard turn;  // the clipping range measures text labels' bounds
     renderer_->ResetCameraClippingRange();
 }
 
 void SliceScene::render()
 {
-    const RenderGuard turn(renderMutex());
+    const RenderGuard turn;
     window_->Render();
 }
 vtkRenderer* SliceScene::renderer() const { return renderer_.Get(); }

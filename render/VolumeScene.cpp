@@ -485,7 +485,7 @@ double VolumeScene::scaleBarLength() const { return annotations_->scaleBarLength
 void VolumeScene::resetCamera()
 {
     // Bounds include text labels anchored in 3D, which measure their text with FreeType.
-    const RenderGuard turn(renderMutex());
+    const RenderGuard turn;
     vtkCamera* cam = renderer_->GetActiveCamera();
     // Microscopy convention: looking down onto the coverslip, y pointing down the screen,
     // tilted a little so the depth is visible.
@@ -514,7 +514,7 @@ CameraState VolumeScene::camera() const
 
 void VolumeScene::setCamera(const CameraState& s)
 {
-    const RenderGuard turn(renderMutex());  // the clipping range measures text labels' bounds
+    const RenderGuard turn;  // the clipping range measures text labels' bounds
     vtkCamera* cam = renderer_->GetActiveCamera();
     cam->SetPosition(s.position.data());
     cam->SetFocalPoint(s.focalPoint.data());
@@ -545,7 +545,7 @@ vtkRenderer* VolumeScene::renderer() const { return renderer_.Get(); }
 
 void VolumeScene::render()
 {
-    const RenderGuard turn(renderMutex());
+    const RenderGuard turn;
     window_->Render();
 }
 

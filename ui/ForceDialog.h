@@ -1,8 +1,8 @@
 #pragma once
 // Asks what a force reconstruction needs: the method (classical or learned), the relaxed and
-// stressed bead volumes, an optional cell
-// mask, the gel's Young's modulus and Poisson ratio, the correlation window and where to write the
-// results. OK stays disabled, with the reason shown, until the request can run.
+// stressed bead volumes, an optional cell mask, the gel's Young's modulus and Poisson ratio, the
+// correlation window and where to write the results. OK stays disabled, with the reason shown,
+// until the request can run.
 #include <QDialog>
 
 #include "ui/ForceTask.h"

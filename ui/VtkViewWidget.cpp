@@ -132,7 +132,7 @@ void VtkViewWidget::resizeSurface(int w, int h)
 
 void VtkViewWidget::renderAndClearAlpha()
 {
-    const render::RenderGuard turn(render::renderMutex());
+    const render::RenderGuard turn;
     window_->Render();
     // Opaque alpha: the window system must not blend the view with what lies beneath.
     QOpenGLFunctions* f = glWindow_->context()->functions();
@@ -192,7 +192,7 @@ void VtkViewWidget::forwardMouse(QMouseEvent* e, unsigned long vtkEvent)
 {
     const QPoint v = vtkPosition(e->position());
     // Interactor styles reset the clipping range, which measures text labels with FreeType.
-    const render::RenderGuard turn(render::renderMutex());
+    const render::RenderGuard turn;
     interactor_->SetEventInformation(v.x(), v.y(),
                                      (e->modifiers() & Qt::ControlModifier) ? 1 : 0,
                                      (e->modifiers() & Qt::ShiftModifier) ? 1 : 0);
@@ -250,7 +250,7 @@ void VtkViewWidget::wheelEvent(QWheelEvent* e)
 {
     const qreal dpr = devicePixelRatioF();
     const QPointF p = e->position();
-    const render::RenderGuard turn(render::renderMutex());
+    const render::RenderGuard turn;
     interactor_->SetEventInformation(static_cast<int>(p.x() * dpr), static_cast<int>((height() - p.y() - 1) * dpr));
     interactor_->InvokeEvent(e->angleDelta().y() > 0 ? vtkCommand::MouseWheelForwardEvent
                                                      : vtkCommand::MouseWheelBackwardEvent,

@@ -4,7 +4,6 @@
 #include <iostream>
 #include <thread>
 
-
 #include "app/cli/Commands.h"
 #include "core/forces/LearnedTfm.h"
 #include "core/forces/TfmInputLoader.h"

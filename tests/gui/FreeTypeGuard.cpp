@@ -1,5 +1,5 @@
 // LD_PRELOAD guard for the GUI tests: every call VTK makes into FreeType's glyph cache must come from
-// a thread that holds rfx::render::renderMutex() (render/RenderLock.h). VTK's FreeType tools are one
+// a thread that holds the render lock (rfx::render::RenderGuard, render/RenderLock.h). VTK's FreeType tools are one
 // process-wide, non-thread-safe singleton; one unguarded path (camera clipping ranges measuring 3D
 // text labels on the movie worker) crashed CI once in ~70 runs. This turns such a path into a
 // deterministic failure with its stack, on the first call.
