@@ -567,6 +567,10 @@ private Q_SLOTS:
         learned.method = ui::ForceMethod::Learned;
         dialog.setRequest(learned);
         QCOMPARE(dialog.request().method, ui::ForceMethod::Learned);  // the method combo box
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.grab().save(screenshotPath("force_dialog.png"));
+        dialog.hide();
         dialog.setRequest(req);
 
         ui::MainWindow w;
