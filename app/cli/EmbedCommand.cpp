@@ -20,8 +20,9 @@ CommandSpec embedSpec()
         "Reads a per-cell feature table (CSV with a header row), z-scores every numeric feature column and\n"
         "embeds the cells in 2-D with UMAP (Euclidean, 5 neighbours and min_dist 0.5 by default, as in the\n"
         "RI2FL single-cell profiling). Identifier columns (source_file, file, frame, time_s, cell_id,\n"
-        "track_id, condition, centroid_*_um) and non-numeric columns are not features; constant columns\n"
-        "are dropped with a warning. Missing values in a feature column are an error.\n"
+        "track_id, condition, centroid_*_um; a row index with an empty, 'Unnamed: N' or 'index' header)\n"
+        "and non-numeric columns are not features; constant columns are dropped with a warning.\n"
+        "Missing values in a feature column are an error.\n"
         "UMAP.csv has the input's rows in order, their non-feature columns, then umap_1 and umap_2.\n"
         "The same --seed gives the same bytes.";
     s.options = {{"output", true, "output CSV", "UMAP.csv"},

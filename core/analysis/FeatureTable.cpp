@@ -24,6 +24,11 @@ const std::vector<std::string>& identifierColumnNames()
 
 bool isIdentifierColumnName(const std::string& name)
 {
+    // A row index as pandas (an empty or "Unnamed: 0" header) or R ("index") writes it numbers the
+    // rows; it is not a measurement.
+    const auto b = name.find_first_not_of(" \t");
+    if (b == std::string::npos || name == "index" || name.rfind("Unnamed: ", 0) == 0)
+        return true;
     const auto& n = identifierColumnNames();
     return std::find(n.begin(), n.end(), name) != n.end();
 }

@@ -9,7 +9,8 @@
 namespace rfx {
 
 // Column names that never count as features however numeric they are (identifiers, time,
-// positions, grouping). The single place this list lives.
+// positions, grouping). The single place this list lives. isIdentifierColumnName also takes a row
+// index column (empty name, pandas' "Unnamed: N", "index") as an identifier.
 const std::vector<std::string>& identifierColumnNames();
 bool isIdentifierColumnName(const std::string& name);
 

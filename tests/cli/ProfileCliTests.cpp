@@ -221,10 +221,10 @@ TEST_CASE("features from predicted fluorescence agree with features from the tru
     const auto j = nlohmann::json::parse(a.out);
     CHECK(j["matched_cells"].get<int>() >= 10);
     CHECK(j["features"].get<int>() >= 60);
-    // docs/segmentation.md: median per-feature r 0.99 and pooled (z-scored) r 0.89-0.95 on pairs of
-    // held-out fields. The pooled target of 0.95 is not reached on every pair: features that hardly
-    // vary between synthetic cells (nucleus stain intensity, nucleus sphericity) correlate poorly.
+    // docs/segmentation.md: median per-feature r 0.99 and pooled (z-scored) r 0.91-0.95 on pairs of
+    // held-out fields (0.950 on these two). The pooled target of 0.95 is not reached on every pair:
+    // mitochondria count, nucleus sphericity and a few intensities correlate poorly (table there).
     CHECK(j["median_per_feature_r"].get<double>() >= 0.95);
-    CHECK(j["pooled_r_zscored"].get<double>() >= 0.85);
+    CHECK(j["pooled_r_zscored"].get<double>() >= 0.90);
 }
 #endif

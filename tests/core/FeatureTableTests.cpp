@@ -47,6 +47,13 @@ TEST_CASE("identifier, non-numeric and feature columns are told apart", "[featur
         CHECK(isIdentifierColumnName(id));
     CHECK_FALSE(isIdentifierColumnName("volume_um3"));
     CHECK_THROWS_AS(t.values(0), std::logic_error);
+
+    // A row index written by pandas (empty header or "Unnamed: 0") is numeric but not a feature.
+    const FeatureTable p = FeatureTable::parse(",cell_id,volume_um3\n0,1,120\n1,2,130\n", "p.csv");
+    CHECK(p.featureColumns() == std::vector<std::size_t>{2});
+    CHECK(p.nonFeatureColumns() == std::vector<std::size_t>{0, 1});
+    CHECK(isIdentifierColumnName("Unnamed: 0"));
+    CHECK(isIdentifierColumnName("index"));
     CHECK(t.columnIndex("ri") == 7);
     CHECK(t.columnIndex("nope") == -1);
 }
