@@ -45,13 +45,15 @@ CommandSpec segmentSpec()
 {
     CommandSpec s;
     s.name = "segment";
-    s.usage = "segment IN.h5 -o OUT.h5 [--otsu] [--threshold NAME=V,...] [--frames A:B] [--cell-ri-offset D] [--no-split]";
+    s.usage = "segment IN.h5 -o OUT.h5 [--otsu] [--threshold NAME=V,...] [--frames A:B] [--cell-ri-offset D] [--nucleus-relative F] [--no-split]";
     s.summary = "Segment organelles, nuclei and cells from an RI tomogram with predicted fluorescence.";
     s.details =
         "IN is usually the output of predict (RI plus the predicted channels); measured fluorescence channels\n"
         "with the target names work too. Organelle masks (nucleus, nucleoli, membrane, lipid_droplets,\n"
         "mitochondria) come from fixed thresholds on the [0,1] channel intensity (defaults in\n"
-        "docs/segmentation.md) or Otsu's method (--otsu). Nuclei are connected components of the nucleus\n"
+        "docs/segmentation.md) or Otsu's method (--otsu). With the default thresholds every nucleus is then\n"
+        "cut again at F times its own median stain (--nucleus-relative, default 0.5: its half-maximum), so\n"
+        "dim and bright nuclei get the same boundary. Nuclei are connected components of the nucleus\n"
         "mask (nucleoli added, holes filled), touching nuclei split on the distance map; cells are grown\n"
         "from the nuclei by marker-controlled watershed (ITK) on the membrane channel inside the cell\n"
         "foreground (smoothed RI above the medium RI + D, default 0.006). OUT holds the input channels,\n"
@@ -68,6 +70,7 @@ CommandSpec segmentSpec()
                  {"threshold", true, "fixed threshold(s), e.g. nucleus=0.4,mitochondria=0.3", "NAME=V,..."},
                  {"frames", true, "frame range A:B (default all)", "A:B"},
                  {"cell-ri-offset", true, "cell foreground: RI above the medium (default 0.006)", "D"},
+                 {"nucleus-relative", true, "each nucleus cut at F x its median stain; 0 = off (default 0.5)", "F"},
                  {"no-split", false, "do not split touching nuclei", ""}};
     s.minPositional = s.maxPositional = 1;
     return s;
@@ -84,6 +87,9 @@ int runSegment(const ParsedArgs& args)
     in.params.cellRiOffset = args.getDouble("cell-ri-offset", in.params.cellRiOffset);
     if (!(in.params.cellRiOffset > 0 && in.params.cellRiOffset < 0.1))
         throw InputError("--cell-ri-offset: expected an RI difference between 0 and 0.1");
+    in.params.nucleusRelativeThreshold = args.getDouble("nucleus-relative", in.params.nucleusRelativeThreshold);
+    if (!(in.params.nucleusRelativeThreshold >= 0 && in.params.nucleusRelativeThreshold < 1))
+        throw InputError("--nucleus-relative: expected a fraction from 0 (off) to below 1");
     in.params.splitTouchingNuclei = !args.has("no-split");
     in.dataset = openDataset(args.positional[0]);
     const int ri = riChannelIndex(*in.dataset);

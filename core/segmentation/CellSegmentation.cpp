@@ -1,8 +1,10 @@
 #include "core/segmentation/CellSegmentation.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "core/segmentation/LabelFilters.h"
 #include "core/segmentation/OrganelleTable.h"
@@ -45,33 +47,76 @@ struct Box {
     std::array<std::size_t, 3> lo{}, hi{};  // inclusive
 };
 
-// Splits each nucleus component whose distance map has several h-maxima, working in the
-// component's bounding box so large fields stay cheap. Returns the number of nuclei.
-int splitTouching(Labels& labels, int count, const seg::Shape& shape, const seg::Spacing& spacing, double depth_um)
+// Bounding box of every label 1..count (index 0 unused; a label without voxels keeps lo > hi).
+std::vector<Box> labelBoxes(const Labels& labels, int count, const seg::Shape& shape)
 {
     std::vector<Box> boxes(static_cast<std::size_t>(count) + 1);
-    std::vector<char> seen(boxes.size(), 0);
+    for (auto& b : boxes)
+        b.lo.fill(std::numeric_limits<std::size_t>::max());
     for (std::size_t z = 0, i = 0; z < shape[0]; ++z)
         for (std::size_t y = 0; y < shape[1]; ++y)
             for (std::size_t x = 0; x < shape[2]; ++x, ++i) {
                 const auto l = static_cast<std::size_t>(labels[i]);
                 if (l == 0)
                     continue;
-                Box& b = boxes[l];
                 const std::array<std::size_t, 3> p{z, y, x};
-                if (!seen[l]) {
-                    b.lo = b.hi = p;
-                    seen[l] = 1;
-                }
                 for (int a = 0; a < 3; ++a) {
-                    b.lo[a] = std::min(b.lo[a], p[a]);
-                    b.hi[a] = std::max(b.hi[a], p[a]);
+                    boxes[l].lo[a] = std::min(boxes[l].lo[a], p[a]);
+                    boxes[l].hi[a] = std::max(boxes[l].hi[a], p[a]);
                 }
             }
+    return boxes;
+}
+
+// Thresholds every nucleus of the mask again at `fraction` of its own median stain, within
+// `margin` voxels (z, y, x) of its bounding box, so that dim and bright nuclei are cut at the same
+// relative level. Components smaller than minVoxels are left out, as by the fixed threshold.
+void rethresholdEachNucleus(Mask& mask, const Volume& stain, const seg::Shape& shape, double fraction,
+                            const std::array<std::size_t, 3>& margin, std::size_t minVoxels)
+{
+    Labels comp;
+    const int count = seg::connectedComponents(mask, shape, minVoxels, comp);
+    const std::vector<float> v = floatCopy(stain);
+    const std::vector<Box> boxes = labelBoxes(comp, count, shape);
+    std::vector<std::vector<float>> values(boxes.size());
+    for (std::size_t i = 0; i < comp.size(); ++i)
+        if (comp[i] > 0)
+            values[static_cast<std::size_t>(comp[i])].push_back(v[i]);
+    std::fill(mask.begin(), mask.end(), 0);
+    for (std::size_t l = 1; l < boxes.size(); ++l) {
+        auto& vals = values[l];
+        if (vals.empty())
+            continue;
+        auto mid = vals.begin() + static_cast<std::ptrdiff_t>(vals.size() / 2);
+        std::nth_element(vals.begin(), mid, vals.end());
+        const float t = static_cast<float>(fraction * *mid);
+        std::size_t lo[3], hi[3];
+        for (int a = 0; a < 3; ++a) {
+            lo[a] = boxes[l].lo[a] > margin[a] ? boxes[l].lo[a] - margin[a] : 0;
+            hi[a] = std::min(shape[a] - 1, boxes[l].hi[a] + margin[a]);
+        }
+        for (std::size_t z = lo[0]; z <= hi[0]; ++z)
+            for (std::size_t y = lo[1]; y <= hi[1]; ++y) {
+                const std::size_t row = (z * shape[1] + y) * shape[2];
+                for (std::size_t x = lo[2]; x <= hi[2]; ++x)
+                    if (v[row + x] > t)
+                        mask[row + x] = 1;
+            }
+    }
+    removeSmall(mask, shape, minVoxels);
+}
+
+// Splits each nucleus component whose distance map has several h-maxima, working in the
+// component's bounding box so large fields stay cheap. Returns the number of nuclei.
+int splitTouching(Labels& labels, int count, const seg::Shape& shape, const seg::Spacing& spacing, double depth_um)
+{
+    const std::vector<Box> boxes = labelBoxes(labels, count, shape);
     Labels out(labels.size(), 0);
     int next = 0;
     for (int l = 1; l <= count; ++l) {
         const Box& b = boxes[static_cast<std::size_t>(l)];
+        if (b.lo[0] > b.hi[0])
+            continue;  // no voxels
         // One voxel of background around the box so the distance map sees the object's edge.
         std::array<std::size_t, 3> lo, cs;
         for (int a = 0; a < 3; ++a) {
@@ -166,6 +211,15 @@ SegmentationResult segmentCells(const SegmentationInputs& in, const ProgressFn& 
                 m[i] = ch.valueAt(i) > t ? 1 : 0;
         }
         removeSmall(m, shape, voxelsFor(spec.minObject_um3, grid));
+        const bool defaultFixed = in.params.method == ThresholdMethod::Fixed &&
+                                  !in.params.thresholds.count(spec.name) && !in.cellProbability;
+        if (std::string(spec.name) == "nucleus" && defaultFixed && in.params.nucleusRelativeThreshold > 0) {
+            std::array<std::size_t, 3> margin{};
+            for (int a = 0; a < 3; ++a)
+                margin[a] = static_cast<std::size_t>(std::lround(0.6 / spacing[a]));
+            rethresholdEachNucleus(m, ch, shape, in.params.nucleusRelativeThreshold, margin,
+                                   voxelsFor(spec.minObject_um3, grid));
+        }
         masks[spec.name] = std::move(m);
     }
 

@@ -31,6 +31,13 @@ struct SegmentationParams {
     // has separate peaks rising at least this far above the neck between them.
     bool splitTouchingNuclei = true;
     double nucleusSplitDepth_um = 1.0;
+    // Each nucleus found by the fixed threshold is thresholded again at this fraction of its own
+    // median stain (0 = off), within 0.6 µm of it: nuclei differ in brightness, and a dim nucleus
+    // cut at a fixed level comes out too small. Half the median is the half-maximum of the stain.
+    // Applies to the default fixed threshold only (not to --otsu, an explicit nucleus threshold or
+    // a segmentation model's probabilities). Measured on held-out fields: nucleus volume r between
+    // predicted and true fluorescence 0.86 -> 0.93 (docs/segmentation.md).
+    double nucleusRelativeThreshold = 0.5;
 };
 
 struct SegmentationInputs {

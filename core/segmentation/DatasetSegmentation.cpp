@@ -188,6 +188,7 @@ DatasetSegmentationSummary segmentDataset(const DatasetSegmentationInputs& in, c
     doc["min_cell_volume_um3"] = in.params.minCellVolume_um3;
     doc["split_touching_nuclei"] = in.params.splitTouchingNuclei;
     doc["nucleus_split_depth_um"] = in.params.nucleusSplitDepth_um;
+    doc["nucleus_relative_threshold"] = in.params.nucleusRelativeThreshold;
     doc["medium_ri"] = ds.info().mediumRI;
     w.writeText("segmentation", doc.dump(2));
     cancel.check();

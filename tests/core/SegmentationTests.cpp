@@ -2,6 +2,8 @@
 // against the synthetic ground truth (segmenting from the ground-truth fluorescence channels).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <set>
 
@@ -167,6 +169,59 @@ TEST_CASE("Two touching nuclei are split into two cells; one nucleus is not over
     in.ri = std::make_shared<Volume>(oneRi);
     in.fluorescence["nucleus"] = std::make_shared<Volume>(one);
     CHECK(segmentCells(in).cells.size() == 1);
+}
+
+TEST_CASE("Each nucleus is cut at half its own brightness, so a dim nucleus is not segmented too small",
+          "[segmentation]")
+{
+    Grid g;
+    g.shape = {24, 64, 112};
+    g.spacing_um = {0.2, 0.15, 0.15};
+    Volume ri = Volume::zeros<float>(g), nuc = Volume::zeros<float>(g);
+    // Two spherical nuclei of radius 1.8 µm whose stain falls linearly from its peak to zero over
+    // 0.3 µm either side of the radius (half-maximum exactly on the sphere; most of the nucleus at
+    // its peak, so the median is the peak): one bright (0.9), one dim (0.45).
+    const double R = 1.8, w = 0.3, cz = 2.4, cy = 4.8, cx[2] = {4.0, 12.0}, peak[2] = {0.9, 0.45};
+    for (std::size_t z = 0; z < g.shape[0]; ++z)
+        for (std::size_t y = 0; y < g.shape[1]; ++y)
+            for (std::size_t x = 0; x < g.shape[2]; ++x) {
+                ri.at<float>(z, y, x) = 1.337f;
+                for (int k = 0; k < 2; ++k) {
+                    const double d = std::sqrt(std::pow(z * 0.2 - cz, 2) + std::pow(y * 0.15 - cy, 2) +
+                                               std::pow(x * 0.15 - cx[k], 2));
+                    const double s = std::clamp((R + w - d) / (2 * w), 0.0, 1.0);
+                    if (s > 0) {
+                        nuc.at<float>(z, y, x) = static_cast<float>(peak[k] * s);
+                        ri.at<float>(z, y, x) = static_cast<float>(1.337 + 0.02 * s);
+                    }
+                }
+            }
+    SegmentationInputs in;
+    in.ri = std::make_shared<Volume>(ri);
+    in.fluorescence["nucleus"] = std::make_shared<Volume>(nuc);
+    in.params.minCellVolume_um3 = 1;
+    // Nucleus volumes (µm³) by the x position of their centre: left (bright) first.
+    auto volumes = [&](const SegmentationResult& r) {
+        std::array<double, 2> v{};
+        const auto* lab = r.nucleusLabels.data<std::int32_t>();
+        for (std::size_t i = 0; i < g.voxels(); ++i)
+            if (lab[i] > 0)
+                v[(i % g.shape[2]) * 0.15 < 8.0 ? 0 : 1] += g.voxelVolume_um3();
+        return v;
+    };
+    const double sphere = 4.0 / 3.0 * 3.14159265358979 * R * R * R;  // 24.4 µm³
+    const auto relative = volumes(segmentCells(in));
+    CHECK(relative[0] == Approx(sphere).epsilon(0.08));
+    CHECK(relative[1] == Approx(sphere).epsilon(0.08));
+    // The fixed threshold alone (0.40) cuts the dim nucleus at 89 % of its peak: far inside the sphere.
+    in.params.nucleusRelativeThreshold = 0;
+    const auto fixed = volumes(segmentCells(in));
+    CHECK(fixed[0] == Approx(sphere).epsilon(0.15));
+    CHECK(fixed[1] < 0.75 * sphere);
+    // An explicit nucleus threshold is taken as given.
+    in.params.nucleusRelativeThreshold = 0.5;
+    in.params.thresholds["nucleus"] = 0.4;
+    CHECK(volumes(segmentCells(in))[1] == Approx(fixed[1]));
 }
 
 TEST_CASE("A cell probability map replaces the RI foreground and splits touching cells where it dips",
