@@ -14,6 +14,18 @@
 
 namespace rfx {
 
+namespace {
+
+std::string trimmed(const std::string& s)
+{
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos)
+        return {};
+    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+} // namespace
+
 const std::vector<std::string>& identifierColumnNames()
 {
     static const std::vector<std::string> names = {"source_file", "file",          "frame",         "time_s",
@@ -26,8 +38,7 @@ bool isIdentifierColumnName(const std::string& name)
 {
     // A row index as pandas (an empty or "Unnamed: 0" header) or R ("index") writes it numbers the
     // rows; it is not a measurement.
-    const auto b = name.find_first_not_of(" \t");
-    if (b == std::string::npos || name == "index" || name.rfind("Unnamed: ", 0) == 0)
+    if (trimmed(name).empty() || name == "index" || name.rfind("Unnamed: ", 0) == 0)
         return true;
     const auto& n = identifierColumnNames();
     return std::find(n.begin(), n.end(), name) != n.end();
@@ -36,14 +47,6 @@ bool isIdentifierColumnName(const std::string& name)
 namespace {
 
 enum class CellKind { Number, Missing, NonFinite, Text };
-
-std::string trimmed(const std::string& s)
-{
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos)
-        return {};
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
 
 bool equalsIgnoreCase(const std::string& a, const char* b)
 {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "core/evaluation/FloatVoxels.h"
 #include "core/segmentation/LabelFilters.h"
 #include "core/segmentation/OrganelleTable.h"
 #include "core/segmentation/Thresholding.h"
@@ -76,7 +77,7 @@ void rethresholdEachNucleus(Mask& mask, const Volume& stain, const seg::Shape& s
 {
     Labels comp;
     const int count = seg::connectedComponents(mask, shape, minVoxels, comp);
-    const std::vector<float> v = floatCopy(stain);
+    const FloatVoxels v(stain);  // no copy of a float channel
     const std::vector<Box> boxes = labelBoxes(comp, count, shape);
     std::vector<std::vector<float>> values(boxes.size());
     for (std::size_t i = 0; i < comp.size(); ++i)

@@ -50,7 +50,6 @@ struct CellModel {
     double H = 5, He = 0.8, zBottom = 1.0;
     double nx = 0, ny = 0, na = 2, nb = 1.5, nc = 1.8, nAngle = 0, nGap = 0.4;
     double riCyto = 1.35, riNuc = 1.36;
-    double chromatin = 1.0;   // nucleus stain brightness relative to the mean cell (follows riNuc)
     std::vector<Nucleolus> nucleoli;
     std::vector<Droplet> droplets;
     std::vector<Mito> mitos;
@@ -64,6 +63,9 @@ struct CellModel {
         return R0 * s;
     }
     double nucleusCentreZ() const { return nGap + nc; }  // above the bottom
+    // Nucleus stain brightness relative to the mean cell: denser chromatin raises both the nuclear RI
+    // and the DNA stain (+-15 % over the riNuc range).
+    double chromatin() const { return 1.0 + 0.3 * (riNuc - 1.360) / 0.01; }
 };
 
 struct Env {
@@ -144,11 +146,6 @@ CellModel makeCell(Rng& rng, Rng& dropRng, double R0, const Env& env)
     m.ny = off * std::sin(offA);
     m.riNuc = rng.uniform(1.355, 1.365);
     m.riCyto = rng.uniform(1.345, 1.352) + (env.treated ? 0.003 : 0.0);
-    // Cells differ in how densely their chromatin packs: a denser nucleoplasm has a higher RI and
-    // binds more DNA stain, so the nucleus stain brightness varies between cells (+-15 %) and can
-    // be predicted from RI. With one brightness for all cells the nucleus-intensity feature varied
-    // only by 1.7 % between cells, too little to validate against.
-    m.chromatin = 1.0 + 0.3 * (m.riNuc - 1.360) / 0.01;
 
     const int nNol = rng.uniformInt(1, 3);
     const double nMin = std::min({m.na, m.nb, m.nc});
@@ -552,7 +549,10 @@ CellFieldFrame renderFrame(const std::vector<CellModel>& models, int frame, cons
                 if (q2xy + w * w <= 1.0) {
                     nucLab[i] = m.id;
                     n = m.riNuc + 0.0025 * tex;
-                    double nucFl = (0.75 + 0.2 * tex) * m.chromatin;
+                    // Cells differ in chromatin density, which shows in the RI and the stain alike: with
+                    // one brightness for all cells the nucleus-intensity feature varied only 1.7 %
+                    // between cells, too little to validate against.
+                    double nucFl = (0.75 + 0.2 * tex) * m.chromatin();
                     for (std::size_t k = 0; k < m.nucleoli.size(); ++k) {
                         const Nucleolus& nl = m.nucleoli[k];
                         const double ddx = lx - nl.lx, ddy = ly - nl.ly, ddz = zrel - nl.zrel;
