@@ -177,6 +177,14 @@ TEST_CASE("profile and segment refuse bad input with exit code 2 and write nothi
     CHECK(r.exitCode == 2);
     CHECK(r.err.find("--threshold") != std::string::npos);
     CHECK(!std::filesystem::exists(dir.file("s.h5")));
+    // A relative nucleus threshold outside [0, 1) or not a number.
+    for (const char* bad : {"1.5", "-0.1", "half"}) {
+        r = runCli("segment " + quoted(cells) + " -o " + quoted(dir.file("s.h5")) + " --nucleus-relative " + bad);
+        INFO(bad << ": " << r.err);
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find("--nucleus-relative") != std::string::npos);
+        CHECK(!std::filesystem::exists(dir.file("s.h5")));
+    }
     CHECK(runCli("segment " + quoted(dir.file("nope.h5")) + " -o " + quoted(dir.file("s.h5"))).exitCode == 2);
     // No RI channel at all.
     const std::string flOnly = dir.file("fl.h5");
